@@ -1,0 +1,51 @@
+# coopstream: the same commands everywhere (README, CI, developers).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KAFKA_PORT ?= 9092
+export KAFKA_PORT
+
+.DEFAULT_GOAL := help
+
+.PHONY: help setup demo test test-unit lint bench broker-up broker-down schemas clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the project with its dev tools
+
+demo: $(STAMP) ## run the whole pipeline on an embedded Kafka broker with the bundled samples
+	$(BIN)/coopstream demo
+
+test: $(STAMP) ## run every test (unit, integration against a real broker)
+	$(BIN)/python -m pytest
+
+test-unit: $(STAMP) ## run the unit tests only (no broker)
+	$(BIN)/python -m pytest tests/unit
+
+lint: $(STAMP) ## ruff and mypy
+	$(BIN)/ruff check workers schemas tests bench tools
+	$(BIN)/mypy
+
+bench: $(STAMP) ## benchmarks: offline throughput and memory, end to end through the broker
+	$(BIN)/python bench/run.py
+
+schemas: $(STAMP) ## regenerate the checked-in JSON Schemas from the models
+	$(BIN)/coopstream schemas write
+
+broker-up: $(STAMP) ## start the development Apache Kafka on 127.0.0.1:$(KAFKA_PORT)
+	$(BIN)/python -m coopstream.devbroker up --port $(KAFKA_PORT)
+
+broker-down: $(STAMP) ## stop the development Apache Kafka
+	$(BIN)/python -m coopstream.devbroker down --port $(KAFKA_PORT)
+
+clean: ## remove the virtualenv and caches (keeps the fetched Kafka)
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,51 @@
+"""Property tests of the core: never raises, offsets always valid, deterministic."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coopstream.enrich import Enricher
+from coopstream.schemas import EnrichedEvent, RawArticle
+
+_WORDS = st.sampled_from(
+    ["Gen.", "Gen. Gen.", "Lt.", "Col.", "U.S.", "Southern", "Command", "(SOUTHCOM)", "Peru", "Peruvian", "Lima,",
+     "Minister", "of", "Defense", "Jorge", "Chavez", "said", "visited", "Sept.", "13", "–", "15,", "2023", "&amp;",
+     "&#8217;", "\u200f", "\n\n", "LIMA, Peru (Sept. 15, 2023) --", "read more", "see less | View Image Page",
+     "maritime security", "cocaine", "Georgia", "Gulf of Guinea", "(", ")", ",", ".", "\"", "Operation", "Exercise",
+     "the", "and", "İstanbul", "ß", "\x00"]
+)
+_TEXTS = st.one_of(st.text(min_size=1, max_size=400), st.lists(_WORDS, min_size=1, max_size=80).map(" ".join))
+
+
+def _spans(event: EnrichedEvent) -> list[tuple[int, int, str]]:
+    out = [(m.start, m.end, m.text) for e in event.entities for m in e.mentions]
+    out += [(s.start, s.end, s.text) for t in event.themes for s in t.evidence]
+    out += [(e.evidence.start, e.evidence.end, e.evidence.text) for e in event.engagements]
+    if event.dateline:
+        out.append((event.dateline.span.start, event.dateline.span.end, event.dateline.span.text))
+    return out
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_TEXTS)
+def test_never_raises_and_offsets_valid(enricher: Enricher, text: str) -> None:
+    if not text.strip():
+        return
+    event = enricher.enrich(RawArticle(id="p", text=text), processed_at="t")
+    for start, end, span_text in _spans(event):
+        assert 0 <= start <= end <= len(text)
+        assert text[start:end] == span_text
+    for theme in event.themes:
+        assert 0.0 <= theme.score <= 1.0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_TEXTS)
+def test_deterministic(enricher: Enricher, text: str) -> None:
+    if not text.strip():
+        return
+    a = enricher.enrich(RawArticle(id="p", text=text), processed_at="t1")
+    b = enricher.enrich(RawArticle(id="p", text=text), processed_at="t2")
+    assert a.event_id == b.event_id
+    assert a.model_copy(update={"provenance": None}) == b.model_copy(update={"provenance": None})

@@ -1,0 +1,348 @@
+"""Organizations, operations, vessels and places: gazetteers, acronyms and name patterns."""
+
+from __future__ import annotations
+
+import re
+
+from coopstream.enrich.context import (
+    P_ACRONYM,
+    P_CHUNK,
+    P_CONTEXT,
+    P_GAZ,
+    P_GAZ_MULTI,
+    P_PATTERN,
+    P_VESSEL,
+    Candidate,
+    Context,
+)
+from coopstream.enrich.gazetteer import OpInfo, OrgInfo, Place
+from coopstream.enrich.tokens import Chunk, Token
+
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9&/.\-]*[A-Z0-9](?: [A-Z][A-Za-z]+)?)\)")
+_HULL = re.compile(r"^[A-Z]{1,5}(?:-[A-Z]{1,3})? ?\d{1,4}$")
+_YEAR_AFTER = re.compile(r"^ (?:(19|20)\d\d)\b")
+
+
+def gazetteer_names(ctx: Context) -> None:
+    for h in ctx.orgs:
+        info: OrgInfo = h.payloads[0]
+        prio = P_GAZ_MULTI if " " in h.key else P_GAZ
+        ctx.add(Candidate(h.start, h.end, "organization", info.name, prio,
+                          {"kind": info.kind, "country": info.country}, acronym=info.acronym))
+    for h in ctx.ops:
+        op: OpInfo = h.payloads[0]
+        end, name = h.end, op.name
+        m = _YEAR_AFTER.match(ctx.text[h.end : h.end + 6])
+        year = None
+        if m:
+            end, year = h.end + 5, int(ctx.text[h.end + 1 : h.end + 5])
+            name = f"{op.name} {year}"
+        ctx.add(Candidate(h.start, end, "operation", name, P_PATTERN, {"kind": op.kind, "year": year},
+                          key=_norm(op.name)))
+    for h in ctx.geo:
+        for kind, value in h.payloads:
+            if kind == "country":
+                info = ctx.gaz.countries.get(value)
+                if info:
+                    ctx.add(Candidate(h.start, h.end, "location", info.name,
+                                      P_GAZ_MULTI if " " in h.key else P_GAZ,
+                                      {"kind": "country", "country": info.code, "lat": info.lat, "lon": info.lon}))
+                break
+            if kind == "place":
+                place: Place = value
+                ctx.add(Candidate(h.start, h.end, "location", place.name,
+                                  P_GAZ_MULTI if " " in h.key else P_GAZ, _place_attrs(place)))
+                break
+
+
+def _place_attrs(place: Place) -> dict[str, object]:
+    return {"kind": place.kind, "country": place.country, "lat": place.lat, "lon": place.lon}
+
+
+def vessels(ctx: Context) -> None:
+    text = ctx.text
+    for prefix in ctx.gaz.vessel_prefixes:
+        for m in re.finditer(r"(?<![\w])" + re.escape(prefix) + r" ", text):
+            i = ctx.token_at(m.end())
+            names = _cap_run(ctx, i, 3)
+            if not names:
+                continue
+            first_name = names[0].text
+            if first_name in ctx.gaz.person_stop or first_name in ctx.gaz.org_heads:
+                continue
+            start = m.start() if prefix[0].isupper() else names[0].start
+            end = names[-1].end
+            name = text[start:end]
+            short = " ".join(t.text for t in names)
+            ctx.add(Candidate(start, end, "organization", name, P_VESSEL, {"kind": "vessel", "short": short}))
+
+
+def _cap_run(ctx: Context, i: int, limit: int) -> list[Token]:
+    out: list[Token] = []
+    toks = ctx.tokens
+    while i < len(toks) and len(out) < limit and toks[i].cap and toks[i].word:
+        if out and "\n" in ctx.text[out[-1].end : toks[i].start]:
+            break
+        out.append(toks[i])
+        i += 1
+    return out
+
+
+def acronyms(ctx: Context) -> None:
+    """``Long Form Name (LFN)``: the long form is an organization or an operation."""
+    text = ctx.text
+    for m in _ACRONYM.finditer(text):
+        acr = m.group(1)
+        if _HULL.match(acr) or len(acr) < 2 or acr.isdigit():
+            continue
+        end_tok = ctx.token_at(m.start()) - 1
+        if end_tok < 0 or not ctx.tokens[end_tok].word:
+            continue
+        chunk = _chunk_ending_at(ctx, ctx.tokens[end_tok].end)
+        if chunk is None:
+            continue
+        toks = list(chunk.tokens)
+        start_i = _long_form_start(acr, toks, ctx)
+        toks = toks[start_i:]
+        toks = _strip_leading(ctx, toks)
+        if not toks:
+            continue
+        start, end = toks[0].start, toks[-1].end
+        if start > 4 and text[start - 5 : start] == "U.S. ":
+            start -= 5
+        name = text[start:end]
+        words = [t.text for t in toks]
+        after = text[m.end() : m.end() + 12].lstrip().split(" ")[0].lower()
+        cand_type = "organization"
+        attrs: dict[str, object] = {}
+        if words[-1] in ctx.gaz.conference_heads:
+            cand_type, attrs = "operation", {"kind": "conference"}
+        elif after in ("mission", "operation", "exercise"):
+            cand_type, attrs = "operation", {"kind": after}
+        elif _place_head(ctx, words) and not _org_head(ctx, words):
+            cand_type, attrs = "location", {"kind": "facility", "country": ctx.dateline_country}
+        ctx.add(Candidate(start, end, cand_type, name, P_ACRONYM, attrs, acronym=acr))
+        ctx.add(Candidate(m.start(1), m.end(1), cand_type, name, P_ACRONYM, dict(attrs), acronym=acr))
+
+
+def _chunk_ending_at(ctx: Context, end: int) -> Chunk | None:
+    for ch in ctx.chunks:
+        if ch.end == end:
+            return ch
+        if ch.start < end < ch.end:
+            toks = tuple(t for t in ch.tokens if t.end <= end)
+            return Chunk(toks) if toks else None
+    return None
+
+
+def _long_form_start(acr: str, toks: list[Token], ctx: Context) -> int:
+    """Start of the long form inside a chunk: align the acronym's letters (Schwartz-Hearst style)."""
+    letters = [c.lower() for c in acr if c.isalnum()]
+    words = [t.text for t in toks]
+    best: int | None = None
+    a = len(letters) - 1
+    w = len(words) - 1
+    pos = len(words[w]) - 1 if words else -1
+    while a >= 0 and w >= 0:
+        word = words[w].lower()
+        c = letters[a]
+        found = False
+        while pos >= 0:
+            if word[pos] == c and (a > 0 or pos == 0):
+                found = True
+                break
+            pos -= 1
+        if found:
+            a -= 1
+            pos -= 1
+            if a < 0:
+                best = w
+            if pos < 0:
+                w -= 1
+                pos = len(words[w]) - 1 if w >= 0 else -1
+        else:
+            w -= 1
+            pos = len(words[w]) - 1 if w >= 0 else -1
+    if best is not None:
+        return best
+    # no alignment: take the whole chunk from its first organization-looking segment
+    return _first_headed_segment(ctx, toks)
+
+
+def _first_headed_segment(ctx: Context, toks: list[Token]) -> int:
+    seg_start = 0
+    for i, t in enumerate(toks + [None]):  # type: ignore[list-item]
+        if t is None or t.text in ("of", "for", "on"):
+            seg = [x.text for x in toks[seg_start:i]]
+            if _org_head(ctx, seg) or _place_head(ctx, seg):
+                return seg_start
+            seg_start = i + 1
+    return 0
+
+
+def _org_head(ctx: Context, words: list[str]) -> bool:
+    return any(w in ctx.gaz.org_heads for w in words) or "Task Force" in " ".join(words)
+
+
+def _place_head(ctx: Context, words: list[str]) -> bool:
+    joined = " ".join(words)
+    return any(joined.endswith(" " + h) or joined == h for h in ctx.gaz.place_after) or any(
+        joined.startswith(h + " ") for h in ctx.gaz.place_before
+    )
+
+
+def _strip_leading(ctx: Context, toks: list[Token]) -> list[Token]:
+    while toks and (toks[0].text in ctx.gaz.strip_leading or toks[0].text in ctx.gaz.connectors):
+        toks = toks[1:]
+    return toks
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.lower().replace("the ", "").split())
+
+
+def _split_on_titles(ctx: Context, chunk: Chunk) -> list[list[Token]]:
+    """Cut a chunk where a rank or a title begins: "Joint Command of the Armed Forces Chief"."""
+    cuts = [(h.start, h.end) for h in ctx.ranks + ctx.titles if chunk.start <= h.start < chunk.end]
+    pieces: list[list[Token]] = [[]]
+    for t in chunk.tokens:
+        inside = next(((s, e) for s, e in cuts if s <= t.start < e), None)
+        if inside:
+            if pieces[-1]:
+                pieces.append([])
+            continue
+        pieces[-1].append(t)
+    return [p for p in pieces if p]
+
+
+def chunk_names(ctx: Context) -> None:
+    """Organizations, facilities and operations from capitalised chunks and their head words."""
+    gaz = ctx.gaz
+    for chunk in ctx.chunks:
+        for piece in _split_on_titles(ctx, chunk):
+            for part in _split_dual(piece):
+                toks = _strip_leading(ctx, part)
+                while toks and toks[-1].text in gaz.connectors:
+                    toks = toks[:-1]
+                if toks:
+                    _classify(ctx, toks)
+
+
+def _split_dual(toks: list[Token]) -> list[list[Token]]:
+    return [toks]
+
+
+def _classify(ctx: Context, toks: list[Token]) -> None:
+    gaz = ctx.gaz
+    words = [t.text for t in toks]
+    text = ctx.text
+    # operations: "Operation X", "Exercise X", "X 2025" near an exercise cue
+    if words[0] in ("Operation", "Exercise") and len(words) > 1:
+        start = toks[1].start if words[0] == "Exercise" else toks[0].start
+        year = int(words[-1]) if toks[-1].is_year else None
+        ctx.add(Candidate(start, toks[-1].end, "operation", text[start : toks[-1].end], P_PATTERN,
+                          {"kind": "operation" if words[0] == "Operation" else "exercise", "year": year},
+                          key=_norm(" ".join(w for w in words[1:] if not w.isdigit()))))
+        return
+    if toks[-1].is_year and len(toks) >= 2 and not any(w in gaz.org_heads for w in words):
+        if _sentence_has_cue(ctx, toks[0].start, gaz.op_cues):
+            kind = "conference" if any(w in gaz.conference_heads for w in words) else "exercise"
+            base = " ".join(words[:-1])
+            ctx.add(Candidate(toks[0].start, toks[-1].end, "operation", text[toks[0].start : toks[-1].end],
+                              P_CHUNK, {"kind": kind, "year": int(words[-1])}, key=_norm(base)))
+            return
+    if words[-1] in gaz.conference_heads and len(words) >= 2:
+        ctx.add(Candidate(toks[0].start, toks[-1].end, "operation", text[toks[0].start : toks[-1].end],
+                          P_CONTEXT, {"kind": "conference"}))
+        return
+    seg = _first_headed_segment(ctx, toks)
+    toks = _strip_leading(ctx, toks[seg:])
+    if not toks:
+        return
+    words = [t.text for t in toks]
+    start, end = toks[0].start, toks[-1].end
+    if start > 4 and text[start - 5 : start] == "U.S. " and words[0] != "U.S.":
+        start -= 5
+    name = text[start:end]
+    if _place_head(ctx, words) and not _org_strong(ctx, words):
+        ctx.add(Candidate(start, end, "location", name, P_CHUNK, {"kind": "facility"}))
+        return
+    if _org_strong(ctx, words):
+        ctx.add(Candidate(start, end, "organization", name, P_CHUNK, {}))
+
+
+def _org_strong(ctx: Context, words: list[str]) -> bool:
+    """An organization name: a head word that is not merely a trailing weak head of a short phrase."""
+    gaz = ctx.gaz
+    if "Task Force" in " ".join(words):
+        return True
+    core = words
+    for i, w in enumerate(words):
+        if w in ("of", "for", "on"):
+            core = words[:i]
+            break
+    heads = [w for w in core if w in gaz.org_heads]
+    if not heads:
+        heads = [w for w in words if w in gaz.org_heads]
+        if not heads:
+            return False
+    last = core[-1] if core else words[-1]
+    if last not in gaz.org_heads and last not in gaz.org_trailers and not last.isdigit() and not last.isupper():
+        return False
+    if len(words) == 1:
+        return False
+    return not (len(heads) == 1 and heads[0] in gaz.weak_org_heads and len(words) < 3)
+
+
+def _sentence_has_cue(ctx: Context, offset: int, cues: frozenset[str]) -> bool:
+    text = ctx.text
+    a = max(text.rfind(". ", 0, offset), text.rfind("\n", 0, offset))
+    b_candidates = [x for x in (text.find(". ", offset), text.find("\n", offset)) if x != -1]
+    b = min(b_candidates) if b_candidates else len(text)
+    sentence = text[a + 1 : b].lower()
+    return any(re.search(r"\b" + re.escape(c) + r"\b", sentence) for c in cues)
+
+
+def places_in_context(ctx: Context) -> None:
+    """Unknown capitalised names right after a locative preposition, or before ", <country/state>"."""
+    gaz = ctx.gaz
+    toks = ctx.tokens
+    known = {(h.start, h.end) for h in ctx.geo}
+    for chunk in ctx.chunks:
+        first = chunk.tokens[0]
+        i = first.index
+        words = [t.text for t in chunk.tokens]
+        if len(words) > 3 or any(w in gaz.person_stop or w in gaz.not_places for w in words):
+            continue
+        if (chunk.start, chunk.end) in known or any(w in gaz.demonyms for w in words):
+            continue
+        if any(not t.word for t in chunk.tokens):
+            continue
+        prev = toks[i - 1].text if i > 0 else ""
+        after = ctx.text[chunk.end : chunk.end + 40]
+        country = _country_after(ctx, chunk.end)
+        if country is not None or prev in gaz.locative:
+            if prev in gaz.locative and country is None and _looks_like_person(ctx, words):
+                continue
+            name = " ".join(w if not w.isupper() or len(w) < 3 else w[0] + w[1:].lower() for w in words)
+            ctx.add(Candidate(chunk.start, chunk.end, "location", name, P_CONTEXT,
+                              {"kind": "place", "country": country or None}))
+        del after
+
+
+def _country_after(ctx: Context, end: int) -> str | None:
+    """The country of ``, <Country or state>`` right after ``end``."""
+    if ctx.text[end : end + 2] != ", ":
+        return None
+    for h in ctx.geo:
+        if h.start == end + 2:
+            for kind, value in h.payloads:
+                if kind == "country":
+                    return str(value)
+                if kind == "place" and value.kind in ("state", "country"):
+                    return str(value.country) if value.country else None
+    return None
+
+
+def _looks_like_person(ctx: Context, words: list[str]) -> bool:
+    return words[0] in ctx.gaz.given_names and len(words) >= 2

@@ -1,0 +1,102 @@
+"""Tokens and capitalised chunks of the clean text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# initialisms (U.S.), words with inner hyphens or apostrophes (d'Ivoire, Asante-Boateng), single punctuation
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-–]\w+|'(?!s\b)\w+)*|[^\w\s]")
+_ORDINAL = re.compile(r"^(?:\d+(?:st|nd|rd|th|d)|[IVX]{1,5})$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    index: int
+
+    @property
+    def cap(self) -> bool:
+        ch = self.text[0]
+        return (ch.isupper() and ch.isalpha()) or bool(_ORDINAL.match(self.text))
+
+    @property
+    def word(self) -> bool:
+        return self.text[0].isalnum()
+
+    @property
+    def is_year(self) -> bool:
+        return bool(_YEAR.match(self.text))
+
+    @property
+    def is_number(self) -> bool:
+        return self.text.isdigit()
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end(), i) for i, m in enumerate(_TOKEN.finditer(text))]
+
+
+def gap(text: str, a: Token, b: Token) -> str:
+    """The characters between two tokens."""
+    return text[a.end : b.start]
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A run of capitalised tokens, with connectors ("of the") between them."""
+
+    tokens: tuple[Token, ...]
+
+    @property
+    def start(self) -> int:
+        return self.tokens[0].start
+
+    @property
+    def end(self) -> int:
+        return self.tokens[-1].end
+
+    def words(self) -> list[str]:
+        return [t.text for t in self.tokens]
+
+
+def chunks(text: str, tokens: list[Token], connectors: frozenset[str]) -> list[Chunk]:
+    """Maximal capitalised runs; connectors and dashes only between capitalised tokens.
+
+    A run does not cross a line break, a comma or any other punctuation except
+    a dash or a slash-free en dash between two capitalised tokens and the
+    period of an initialism.
+    """
+    out: list[Chunk] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        if not tokens[i].cap:
+            i += 1
+            continue
+        run = [tokens[i]]
+        j = i + 1
+        while j < n:
+            prev, tok = run[-1], tokens[j]
+            if "\n" in gap(text, prev, tok):
+                break
+            if tok.cap or (tok.is_number and prev.cap):
+                run.append(tok)
+                j += 1
+                continue
+            # connectors (possibly several: "of the") followed by a capitalised token
+            k = j
+            while k < n and (tokens[k].text in connectors or tokens[k].text in "–-") and "\n" not in gap(
+                text, tokens[k - 1], tokens[k]
+            ):
+                k += 1
+            if k > j and k < n and tokens[k].cap and "\n" not in gap(text, tokens[k - 1], tokens[k]):
+                run.extend(tokens[j:k])
+                j = k
+                continue
+            break
+        out.append(Chunk(tuple(run)))
+        i = j
+    return out
