@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     metrics_port: int = Field(8000, ge=0, le=65535, description="port of /metrics, /healthz, /readyz (0: any)")
     log_format: Literal["auto", "json", "console"] = Field("auto", description="auto: JSON unless on a terminal")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info")
+    health_stale_s: float = Field(0, ge=0, le=3600, description="/healthz fails when the poll loop has not "
+                                  "polled for this long (0: max(60, 2 x poll timeout) seconds)")
     # enrichment knowledge
     knowledge_dir: Path | None = Field(None, description="folder of knowledge files replacing the packaged ones")
     themes_file: Path | None = Field(None, description="theme cue file replacing the packaged themes.json")

@@ -9,7 +9,12 @@
     │   ├── OversizeRecord   over the configured size limit
     │   └── EnrichmentFailed the enrichment raised: a bug, kept from becoming a poison pill
     └── StreamError          the broker side failed (produce, commit, dead-letter write)
-        └── DeadLetterUnavailable  a dead letter could not be written: stop without committing
+        ├── DeadLetterUnavailable  a dead letter could not be written: stop without committing
+        ├── PublishFailed    an event or engagement record was not acknowledged: stop without committing
+        ├── CommitFailed     an offset commit failed: the records will be delivered again
+        ├── TransactionFailed  an exactly-once transaction failed and was aborted: rewind and retry
+        ├── ProducerFenced   the transactional producer was fenced: recreate it, rewind and retry
+        └── InstanceFenced   another consumer joined with this worker's group instance id: stop
 
 Library errors are wrapped with ``raise ... from exc`` so the cause stays visible.
 """
@@ -58,4 +63,24 @@ class StreamError(CoopstreamError):
 
 
 class DeadLetterUnavailable(StreamError):
+    pass
+
+
+class PublishFailed(StreamError):
+    pass
+
+
+class CommitFailed(StreamError):
+    pass
+
+
+class TransactionFailed(StreamError):
+    pass
+
+
+class ProducerFenced(StreamError):
+    pass
+
+
+class InstanceFenced(StreamError):
     pass

@@ -1,0 +1,141 @@
+"""Liveness, readiness and the ``/metrics``, ``/healthz``, ``/readyz`` server on one port.
+
+``/healthz`` answers 503 when the poll loop has not polled for longer than the staleness
+bound (a stuck loop); ``/readyz`` answers 200 when the worker is connected and holds an
+assignment, or is explicitly idle (the group gave it no partition), and 503 otherwise
+(starting, not connected, between assignments, stopping).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+
+def stale_bound(health_stale_s: float, poll_timeout_ms: int) -> float:
+    """The configured bound, or max(60 s, twice the poll timeout) when it is 0."""
+    return health_stale_s if health_stale_s > 0 else max(60.0, 2 * poll_timeout_ms / 1000)
+
+
+class Health:
+    """What the poll loop reports; read by the HTTP handlers from their own threads."""
+
+    def __init__(self, stale_after_s: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stale_after_s = stale_after_s
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._since = clock()
+        self._last_poll: float | None = None
+        self._connected = False
+        self._joined = False
+        self._partitions = 0
+        self._stopping = False
+
+    def polled(self) -> None:
+        with self._lock:
+            self._last_poll = self._clock()
+
+    def set_connected(self, connected: bool) -> None:
+        with self._lock:
+            self._connected = connected
+
+    def set_assignment(self, partitions: int) -> None:
+        """A rebalance completed: this worker holds ``partitions`` (0 means explicitly idle)."""
+        with self._lock:
+            self._joined, self._partitions = True, partitions
+
+    def set_unassigned(self) -> None:
+        """Partitions were revoked or lost; not ready until the next assignment."""
+        with self._lock:
+            self._joined, self._partitions = False, 0
+
+    def set_stopping(self) -> None:
+        with self._lock:
+            self._stopping = True
+
+    def alive(self) -> tuple[bool, str]:
+        with self._lock:
+            last = self._last_poll if self._last_poll is not None else self._since
+            age = self._clock() - last
+        what = "last poll" if self._last_poll is not None else "started, no poll yet,"
+        return age <= self.stale_after_s, f"{what} {age:.1f}s ago (bound {self.stale_after_s:.0f}s)"
+
+    def ready(self) -> tuple[bool, str]:
+        with self._lock:
+            if self._stopping:
+                return False, "stopping"
+            if not self._connected:
+                return False, "not connected to the brokers"
+            if not self._joined:
+                return False, "waiting for a partition assignment"
+            if self._partitions == 0:
+                return True, "idle: the group assigned no partition to this worker"
+            return True, f"holding {self._partitions} partition(s)"
+
+
+class HealthServer:
+    """A small HTTP server in a background thread; ``close()`` stops it and joins the thread."""
+
+    def __init__(self, health: Health, registry: CollectorRegistry, host: str, port: int) -> None:
+        handler = _handler_class(health, registry)
+        self._server = ThreadingHTTPServer((host, port), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="coopstream-health", daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def start(self) -> HealthServer:
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+        self._server.server_close()
+
+    def __enter__(self) -> HealthServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _handler_class(health: Health, registry: CollectorRegistry) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "coopstream"
+
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            path = self.path.split("?", 1)[0]
+            if path == "/metrics":
+                self._reply(HTTPStatus.OK, generate_latest(registry), CONTENT_TYPE_LATEST)
+            elif path == "/healthz":
+                self._status(*health.alive())
+            elif path == "/readyz":
+                self._status(*health.ready())
+            else:
+                self._reply(HTTPStatus.NOT_FOUND, b"not found: try /metrics, /healthz or /readyz\n")
+
+        def _status(self, ok: bool, detail: str) -> None:
+            code = HTTPStatus.OK if ok else HTTPStatus.SERVICE_UNAVAILABLE
+            self._reply(code, f"{'ok' if ok else 'unavailable'}: {detail}\n".encode())
+
+        def _reply(self, code: HTTPStatus, body: bytes, ctype: str = "text/plain; charset=utf-8") -> None:
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the standard library's name)
+            pass  # probes every few seconds would drown the worker's own log
+
+    return Handler

@@ -1,0 +1,130 @@
+"""``coopstream demo``: the whole pipeline on an embedded Apache Kafka with the bundled samples.
+
+It starts a development broker in a temporary folder, creates the topics, publishes the
+sample articles, runs the real worker as a separate process until every sample is processed,
+prints what came out, then stops the worker (SIGTERM) and the broker and removes the folder.
+Ctrl-C cleans up too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from importlib import resources
+from pathlib import Path
+
+from coopstream.config import Settings
+from coopstream.devbroker import BrokerError, DevBroker, free_port
+from coopstream.errors import CoopstreamError
+from coopstream.stream import demo_report as report
+from coopstream.stream.exits import EXIT_BROKER, EXIT_ERROR, EXIT_OK
+from coopstream.stream.process import WorkerProcess, clean_env
+from coopstream.stream.produce import publish_lines
+from coopstream.stream.reader import Message, TopicReader
+from coopstream.stream.topics import create_topics
+
+GROUP = "coopstream-demo"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="run the whole pipeline on an embedded Kafka broker with the bundled sample articles",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--keep-running", action="store_true",
+                   help="after the summary, keep the broker and worker up until Ctrl-C (to browse the metrics)")
+    p.add_argument("--timeout", type=float, default=180.0, metavar="SECONDS",
+                   help="give up when the samples are not all processed by then (default: 180)")
+    p.set_defaults(func=cmd_demo)
+
+
+def sample_lines() -> list[bytes]:
+    source = resources.files("coopstream").joinpath("samples/articles.jsonl")
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise CoopstreamError(f"the bundled sample articles are missing: {exc}") from exc
+    return [line for line in data.splitlines() if line.strip()]
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    samples = sample_lines()
+    with tempfile.TemporaryDirectory(prefix="coopstream-demo-") as tmp:
+        broker = DevBroker(port=free_port(), workdir=Path(tmp) / "kafka")
+        worker: WorkerProcess | None = None
+        try:
+            print("Starting Apache Kafka (KRaft, single node) ...", flush=True)
+            broker.start()
+            settings = Settings(bootstrap_servers=broker.bootstrap, group_id=GROUP, topic_partitions=3)
+            print(f"Broker ready at {broker.bootstrap}")
+            for topic, state in create_topics(settings).items():
+                print(f"  topic {topic}: {state}")
+            published = publish_lines(settings, samples)
+            print(f"Published {published.records} sample article(s) to {settings.input_topic}")
+            worker = _start_worker(broker.bootstrap, Path(tmp) / "worker.log")
+            print(f"Worker started (pid {worker.proc.pid if worker.proc else '?'}); waiting for the results ...")
+            events, letters = _collect(settings, published.records, worker, args.timeout)
+            _print_results(events, letters, worker)
+            if len(events) + len(letters) < published.records:
+                print(f"Only {len(events) + len(letters)} of {published.records} processed in time; "
+                      f"worker log:\n{worker.log_tail()}")
+                return EXIT_ERROR
+            if args.keep_running:
+                print("Broker and worker keep running; press Ctrl-C to stop and clean up.", flush=True)
+                while worker.alive():
+                    time.sleep(1)
+            code = worker.terminate()
+            print(f"Worker stopped on SIGTERM with exit code {code}"
+                  f"{' (drained and committed)' if code == EXIT_OK else ''}")
+            return EXIT_OK if code == EXIT_OK else EXIT_ERROR
+        except KeyboardInterrupt:
+            print("\nInterrupted: cleaning up")
+            return 130
+        except BrokerError as exc:
+            print(f"coopstream demo: the embedded broker failed: {exc}")
+            return EXIT_BROKER
+        finally:
+            if worker is not None:
+                worker.terminate(timeout=30)
+            broker.stop()
+            print("Broker stopped; temporary files removed.")
+
+
+def _start_worker(bootstrap: str, log_path: Path) -> WorkerProcess:
+    port = free_port()
+    args = [
+        "--bootstrap-servers", bootstrap, "--group-id", GROUP, "--group-instance-id", "demo-1",
+        "--metrics-host", "127.0.0.1", "--metrics-port", str(port), "--log-format", "json",
+        "--session-timeout-ms", "10000",
+    ]  # fmt: skip
+    worker = WorkerProcess(args, clean_env(), log_path, port).start()
+    worker.wait_ready(timeout=90)
+    return worker
+
+
+def _collect(settings: Settings, expected: int, worker: WorkerProcess, timeout: float) -> tuple[
+    list[Message], list[Message]
+]:
+    topics = [settings.output_topic, settings.dlq_topic]
+    with TopicReader(settings.bootstrap_servers, topics) as reader:
+        messages = reader.read_until(lambda got: len(got) >= expected, timeout, worker.alive)
+    events = sorted((m for m in messages if m.topic == settings.output_topic), key=lambda m: m.key or b"")
+    letters = [m for m in messages if m.topic == settings.dlq_topic]
+    return events, letters
+
+
+def _print_results(events: list[Message], letters: list[Message], worker: WorkerProcess) -> None:
+    print(f"\n{len(events)} enriched event(s), {len(letters)} dead letter(s)\n")
+    for message in events:
+        print(report.article_summary(json.loads(message.value or b"{}")))
+        print()
+    for message in letters:
+        print(report.dead_letter_summary(json.loads(message.value or b"{}")))
+    status, body = worker.get("/metrics")
+    print(f"Metrics: {worker.url}/metrics   health: {worker.url}/healthz   ready: {worker.url}/readyz")
+    if status == 200:
+        print(f"  {report.metrics_excerpt(body)}")

@@ -1,0 +1,146 @@
+"""The sink, with kafka-python: an idempotent producer with ``acks=all``, transactional in
+exactly-once mode (one stable ``transactional_id`` per worker instance).
+
+``send`` never raises: a message that cannot even be queued gets a failed ``Delivery``, so the
+batch's check after the flush sees every failure in one place. Fencing errors are turned
+into ``ProducerFenced`` there, for the error policy.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from kafka import KafkaProducer, TopicPartition
+from kafka.errors import (
+    InvalidProducerEpochError,
+    KafkaError,
+    KafkaTimeoutError,
+    ProducerFencedError,
+    TransactionalIdAuthorizationFailedError,
+)
+from kafka.structs import OffsetAndMetadata
+
+from coopstream.config import Settings
+from coopstream.errors import ProducerFenced, PublishFailed, StreamError, TransactionFailed
+from coopstream.observability.logs import get_logger
+from coopstream.stream.clients import connection_options, transactional_id
+from coopstream.stream.ports import Delivery, Outgoing, Partition
+
+log = get_logger("coopstream.stream")
+_FENCES = (ProducerFencedError, InvalidProducerEpochError)
+
+
+def producer_options(s: Settings, transactional: bool) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        **connection_options(s),
+        "acks": "all",
+        "enable_idempotence": True,
+        "linger_ms": 5,
+        "max_request_size": max(1048576, 2 * s.max_record_bytes),
+        "allow_auto_create_topics": False,
+        "max_block_ms": 30000,
+    }
+    if transactional:
+        options["transactional_id"] = transactional_id(s)
+        options["transaction_timeout_ms"] = max(60000, s.max_poll_interval_ms)
+    return options
+
+
+def _wrap(exc: BaseException) -> BaseException:
+    if isinstance(exc, _FENCES):
+        return ProducerFenced(f"producer fenced: {exc!r}")
+    return exc
+
+
+class KafkaSink:
+    def __init__(self, settings: Settings, factory: Callable[..., Any] = KafkaProducer) -> None:
+        self.transactional = settings.delivery == "exactly-once"
+        self._options = producer_options(settings, self.transactional)
+        self._factory = factory
+        self._producer: Any = None
+        self._in_txn = False
+        self._start()
+
+    @property
+    def transactional_id(self) -> str | None:
+        value = self._options.get("transactional_id")
+        return str(value) if value else None
+
+    def _start(self) -> None:
+        try:
+            self._producer = self._factory(**self._options)
+            if self.transactional:
+                self._producer.init_transactions()
+        except _FENCES as exc:
+            raise ProducerFenced(f"producer fenced at start: {exc!r}") from exc
+        except (KafkaError, TransactionalIdAuthorizationFailedError) as exc:
+            raise StreamError(f"cannot start the producer: {exc!r}") from exc
+        self._in_txn = False
+
+    def send(self, message: Outgoing) -> Delivery:
+        delivery = Delivery(message)
+        try:
+            future = self._producer.send(
+                message.topic, value=message.value, key=message.key, headers=list(message.headers))
+        except Exception as exc:
+            delivery.fail(_wrap(exc))
+            return delivery
+        future.add_callback(lambda _metadata: delivery.succeed(time.time()))
+        future.add_errback(lambda exc: delivery.fail(_wrap(exc)))
+        return delivery
+
+    def flush(self, timeout_s: float) -> None:
+        try:
+            self._producer.flush(timeout=timeout_s)
+        except KafkaTimeoutError as exc:
+            raise PublishFailed(f"outputs not acknowledged within {timeout_s:.0f}s: {exc!r}") from exc
+
+    def begin(self) -> None:
+        self._call("begin the transaction", self._producer.begin_transaction)
+        self._in_txn = True
+
+    def commit_transaction(self, offsets: Mapping[Partition, int], group_metadata: object) -> None:
+        if offsets:
+            tx_offsets = {TopicPartition(p.topic, p.partition): OffsetAndMetadata(o, "", -1)
+                          for p, o in offsets.items()}
+            self._call("send the offsets to the transaction",
+                       lambda: self._producer.send_offsets_to_transaction(tx_offsets, group_metadata))
+        self._call("commit the transaction", self._producer.commit_transaction)
+        self._in_txn = False
+
+    def abort(self) -> None:
+        if not self.transactional or not self._in_txn:
+            return
+        self._in_txn = False
+        self._call("abort the transaction", self._producer.abort_transaction)
+
+    def _call(self, what: str, fn: Callable[[], object]) -> None:
+        try:
+            fn()
+        except _FENCES as exc:
+            raise ProducerFenced(f"could not {what}: producer fenced: {exc!r}") from exc
+        except KafkaError as exc:
+            raise TransactionFailed(f"could not {what}: {exc!r}") from exc
+
+    def recreate(self) -> None:
+        self._close_producer(0)
+        self._start()
+
+    def close(self, timeout_s: float) -> None:
+        if self._in_txn:
+            try:
+                self.abort()
+            except StreamError as exc:
+                log.warning("could not abort the open transaction on close", error=str(exc))
+        self._close_producer(timeout_s)
+
+    def _close_producer(self, timeout_s: float) -> None:
+        producer, self._producer = self._producer, None
+        if producer is None:
+            return
+        try:
+            producer.close(timeout=timeout_s)
+        except KafkaError as exc:
+            log.warning("producer did not close cleanly", error=repr(exc))

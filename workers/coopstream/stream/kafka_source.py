@@ -1,0 +1,157 @@
+"""The source, with kafka-python: a consumer-group member with manual commits.
+
+Cooperative-sticky assignment (KIP-429) and static membership (``group_instance_id``, KIP-345)
+are both supported by kafka-python 3.0. Rebalance callbacks run on the consumer's IO thread
+while the worker's thread waits inside ``poll`` (or ``close``), so no batch is in flight
+then; the listener is asynchronous so that committing the revoked partitions' offsets does
+not block the heartbeats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from kafka import KafkaConsumer, TopicPartition
+from kafka.consumer.subscription_state import AsyncConsumerRebalanceListener
+from kafka.coordinator.assignors.cooperative_sticky import CooperativeStickyAssignor
+from kafka.errors import FencedInstanceIdError, KafkaError
+from kafka.structs import OffsetAndMetadata
+
+from coopstream.config import Settings
+from coopstream.errors import CommitFailed, InstanceFenced, StreamError
+from coopstream.observability.logs import get_logger
+from coopstream.stream.clients import connection_options
+from coopstream.stream.ports import Partition, RebalanceHandler, Record
+
+log = get_logger("coopstream.stream")
+
+
+def consumer_options(s: Settings) -> dict[str, Any]:
+    return {
+        **connection_options(s),
+        "group_id": s.group_id,
+        "group_instance_id": s.group_instance_id,
+        "enable_auto_commit": False,
+        "auto_offset_reset": "earliest",
+        "isolation_level": "read_committed",
+        "allow_auto_create_topics": False,
+        "max_poll_records": s.batch_size,
+        "max_poll_interval_ms": s.max_poll_interval_ms,
+        "session_timeout_ms": s.session_timeout_ms,
+        "heartbeat_interval_ms": max(1000, min(3000, s.session_timeout_ms // 3)),
+        "partition_assignment_strategy": (CooperativeStickyAssignor,),
+    }
+
+
+def _tp(p: Partition) -> TopicPartition:
+    return TopicPartition(p.topic, p.partition)
+
+
+def _parts(tps: Iterable[Any]) -> frozenset[Partition]:
+    return frozenset(Partition(tp.topic, tp.partition) for tp in tps)
+
+
+def _offsets(offsets: Mapping[Partition, int]) -> dict[TopicPartition, OffsetAndMetadata]:
+    return {_tp(p): OffsetAndMetadata(offset, "", -1) for p, offset in offsets.items()}
+
+
+class KafkaSource:
+    def __init__(self, settings: Settings) -> None:
+        self.topic = settings.input_topic
+        try:
+            self._consumer = KafkaConsumer(**consumer_options(settings))
+        except KafkaError as exc:
+            raise StreamError(f"cannot reach the brokers at {settings.bootstrap_servers}: {exc!r}") from exc
+
+    @property
+    def consumer(self) -> KafkaConsumer:
+        return self._consumer
+
+    def subscribe(self, handler: RebalanceHandler) -> None:
+        self._consumer.subscribe([self.topic], listener=_Listener(handler, self._consumer))
+
+    def poll(self, max_records: int, timeout_ms: int) -> list[Record]:
+        try:
+            batches = self._consumer.poll(timeout_ms=timeout_ms, max_records=max_records)
+        except FencedInstanceIdError as exc:
+            raise InstanceFenced(f"another consumer joined with this group instance id: {exc!r}") from exc
+        except KafkaError as exc:
+            raise StreamError(f"poll failed: {exc!r}") from exc
+        return [
+            Record(m.topic, m.partition, m.offset, m.key, m.value, tuple(m.headers or ()), m.timestamp)
+            for messages in batches.values()
+            for m in messages
+        ]
+
+    def commit(self, offsets: Mapping[Partition, int], timeout_s: float) -> None:
+        try:
+            self._consumer.commit(_offsets(offsets), timeout_ms=int(timeout_s * 1000))
+        except KafkaError as exc:
+            raise CommitFailed(f"commit of {len(offsets)} partition(s) failed: {exc!r}") from exc
+
+    def seek(self, partition: Partition, offset: int) -> None:
+        tp = _tp(partition)
+        if tp in self._consumer.assignment():
+            self._consumer.seek(tp, offset)
+
+    def rewind_to_committed(self) -> None:
+        try:
+            for tp in self._consumer.assignment():
+                committed = self._consumer.committed(tp, timeout_ms=30000)
+                if committed is None:
+                    self._consumer.seek_to_beginning(tp)
+                else:
+                    self._consumer.seek(tp, committed)
+        except KafkaError as exc:
+            raise StreamError(f"could not rewind to the committed offsets: {exc!r}") from exc
+
+    def assignment(self) -> frozenset[Partition]:
+        return _parts(self._consumer.assignment())
+
+    def lag(self) -> dict[Partition, int]:
+        lags: dict[Partition, int] = {}
+        for tp in self._consumer.assignment():
+            try:
+                high = self._consumer.highwater(tp)
+                position = self._consumer.position(tp, timeout_ms=0) if high is not None else None
+            except KafkaError:
+                continue
+            if high is not None and position is not None:
+                lags[Partition(tp.topic, tp.partition)] = high - position
+        return lags
+
+    def connected(self) -> bool:
+        groups = self._consumer.metrics() or {}
+        counts = [v for metrics in groups.values() for k, v in metrics.items() if k == "connection-count"]
+        return any(count and count > 0 for count in counts)
+
+    def group_metadata(self) -> object:
+        return self._consumer.group_metadata()
+
+    def close(self, timeout_s: float) -> None:
+        try:
+            self._consumer.close(autocommit=False, timeout_ms=int(timeout_s * 1000))
+        except KafkaError as exc:
+            log.warning("consumer did not close cleanly", error=repr(exc))
+
+
+class _Listener(AsyncConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, handler: RebalanceHandler, consumer: KafkaConsumer) -> None:
+        self._handler = handler
+        self._consumer = consumer
+
+    async def on_partitions_revoked(self, revoked: Iterable[Any]) -> None:
+        offsets = self._handler.on_revoked(_parts(revoked))
+        if not offsets:
+            return
+        try:
+            await self._consumer.commit_async(_offsets(offsets))
+        except Exception as exc:  # the next owner delivers those records again: at least once holds
+            log.warning("commit of revoked partitions failed", error=repr(exc))
+
+    async def on_partitions_assigned(self, assigned: Iterable[Any]) -> None:
+        self._handler.on_assigned(_parts(assigned), _parts(self._consumer.assignment()))
+
+    async def on_partitions_lost(self, lost: Iterable[Any]) -> None:
+        self._handler.on_lost(_parts(lost))

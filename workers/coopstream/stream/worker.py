@@ -1,0 +1,282 @@
+"""The worker loop: poll, process, publish, flush, commit; nothing else.
+
+At least once (the default), the offsets of a batch are committed only after every output of
+its records (events, engagement records, dead letters) is acknowledged with ``acks=all``; with
+``commit_interval_ms`` they may wait for a later commit, and are committed before their
+partitions are revoked and on the way out. Exactly once, each batch is one transaction that
+carries its offsets (``send_offsets_to_transaction`` with the consumer's group metadata).
+Failures go through ``policy.on_error``; see ``exits`` for how the worker says why it stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from structlog.contextvars import bound_contextvars
+
+from coopstream.config import Settings
+from coopstream.errors import CommitFailed, ProducerFenced, StreamError
+from coopstream.observability.health import Health, stale_bound
+from coopstream.observability.logs import get_logger
+from coopstream.observability.metrics import Metrics
+from coopstream.stream.batch import Batch, first_offsets
+from coopstream.stream.exits import EXIT_DRAIN_INCOMPLETE, EXIT_FENCED, EXIT_OK, exit_code_for
+from coopstream.stream.pacing import Pacer
+from coopstream.stream.policy import Action, on_error
+from coopstream.stream.ports import Partition, Record, Sink, Source
+from coopstream.stream.processor import Processor
+from coopstream.stream.shutdown import StopFlag
+
+log = get_logger("coopstream.stream")
+REFENCE_WINDOW_S = 30.0  # fenced again this soon after recreating the producer: another instance owns the id
+OBSERVE_EVERY_S = 1.0
+
+
+class WorkerStopped(Exception):
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Worker:
+    def __init__(
+        self, settings: Settings, source: Source, sink: Sink, processor: Processor, metrics: Metrics,
+        health: Health, stop: StopFlag, clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+    ) -> None:  # fmt: skip
+        self.s = settings
+        self.source, self.sink, self.processor = source, sink, processor
+        self.metrics, self.health, self.stop = metrics, health, stop
+        self._clock, self._wall = clock, wall
+        self.exactly_once = settings.delivery == "exactly-once"
+        stale = stale_bound(settings.health_stale_s, settings.poll_timeout_ms)
+        self.pacer = Pacer.for_settings(settings.batch_size, settings.max_poll_interval_ms, stale)
+        self.pending: dict[Partition, int] = {}  # published, not yet committed (at least once)
+        self.assigned: set[Partition] = set()
+        self._frozen = False  # after a failure that stops the worker: commit nothing more
+        self._last_commit = clock()
+        self._last_fence: float | None = None
+        self._observed_at = 0.0
+        self._drain_cut = False
+
+    # ------------------------------------------------------------------ the loop
+
+    def run(self) -> int:
+        """Run until asked to stop or stopped by a failure; return the exit code."""
+        self.source.subscribe(self)
+        code = EXIT_OK
+        try:
+            while not self.stop.requested:
+                try:
+                    self.cycle()
+                except StreamError as exc:
+                    log.error("poll loop failed", error=str(exc), error_type=type(exc).__name__)
+                    self._recover(exc)
+            code = self._drain()
+        except WorkerStopped as stopped:
+            code = stopped.code
+        finally:
+            self.health.set_stopping()
+            self._close()
+        log.info("worker stopped", exit_code=code, reason=self.stop.reason)
+        return code
+
+    def _close(self) -> None:
+        """Leave the group (committing nothing more if frozen) and close the producer."""
+        timeout = max(1.0, self.s.drain_timeout_s / 2)
+        for close in (self.source.close, self.sink.close):
+            try:
+                close(timeout)
+            except Exception as exc:  # closing is best effort: the offsets are already where they belong
+                log.warning("close failed", error=repr(exc))
+
+    def cycle(self) -> None:
+        records = self.source.poll(self.pacer.size(), self.s.poll_timeout_ms)
+        self.health.polled()
+        self.metrics.last_poll.set(self._wall())
+        if records:
+            self._run_batch(records)
+        if not self.exactly_once:
+            self._commit_if_due()
+        self._observe()
+
+    def _run_batch(self, records: list[Record]) -> None:
+        start = self._clock()
+        batch = Batch()
+        try:
+            if self.exactly_once:
+                self.sink.begin()
+            self._process(records, start + self.pacer.budget_s, batch)
+            self.sink.flush(self._flush_timeout(start))
+            batch.check()
+            if self.exactly_once:
+                self.sink.commit_transaction(batch.offsets, self.source.group_metadata())
+                self.metrics.commits.inc()
+            else:
+                self.pending.update(batch.offsets)
+        except StreamError as exc:
+            self._batch_failed(exc, batch)
+            return
+        batch.account(self.metrics)
+        elapsed = self._clock() - start
+        self.pacer.observe(batch.size, elapsed)
+        counts = batch.tally()
+        log.info(
+            "batch published", records=batch.size, events=counts["event"], engagements=counts["engagement"],
+            dead_letters=counts["dead_letter"], given_back=batch.given_back, seconds=round(elapsed, 4),
+            next_batch=self.pacer.size(), committed=self.exactly_once,
+        )  # fmt: skip
+
+    def _process(self, records: list[Record], deadline: float, batch: Batch) -> None:
+        for i, record in enumerate(records):
+            if i > 0 and self._clock() >= self._deadline(deadline):
+                self._give_back(records[i:], batch)
+                return
+            with bound_contextvars(topic=record.topic, partition=record.partition, offset=record.offset):
+                started = time.perf_counter()
+                outcome = self.processor.handle(record)
+                self.metrics.processing_seconds.observe(time.perf_counter() - started)
+                deliveries = [self.sink.send(message) for message in outcome.messages]
+                if outcome.event is not None:
+                    log.debug("record enriched", article_id=outcome.article_id,
+                              themes=[t.id for t in outcome.event.themes], entities=len(outcome.event.entities))
+            batch.add(outcome, deliveries)
+
+    def _deadline(self, batch_deadline: float) -> float:
+        if self.stop.requested_at is not None:
+            return min(batch_deadline, self.stop.requested_at + self.s.drain_timeout_s / 2)
+        return batch_deadline
+
+    def _give_back(self, rest: list[Record], batch: Batch) -> None:
+        """Hand unprocessed records back: the next poll returns them again."""
+        for tp, offset in first_offsets(rest).items():
+            self.source.seek(tp, offset)
+        batch.given_back = len(rest)
+        self._drain_cut = self.stop.requested
+        log.info("batch cut short to stay inside the poll interval", given_back=len(rest))
+
+    def _flush_timeout(self, start: float) -> float:
+        return max(1.0, 0.9 * self.s.max_poll_interval_ms / 1000 - (self._clock() - start))
+
+    # ------------------------------------------------------------------ failures
+
+    def _batch_failed(self, exc: StreamError, batch: Batch) -> None:
+        action = on_error(exc, None)
+        failed = len(batch.failures())
+        self.metrics.produce_failures.inc(failed)
+        log.error("batch failed", error=str(exc), error_type=type(exc).__name__, action=action.value,
+                  records=batch.size, failed_outputs=failed)
+        if action is not Action.STOP:
+            self.metrics.commit_failures.inc()
+        self._recover(exc)
+
+    def _recover(self, exc: StreamError) -> None:
+        """Apply the policy's action for a failure outside any single record."""
+        action = on_error(exc, None)
+        if action is Action.STOP:
+            self._freeze()
+            raise WorkerStopped(exit_code_for(exc))
+        if action is Action.CONTINUE:
+            return
+        if action is Action.RECREATE_PRODUCER:
+            self._recreate_producer(exc, fenced=True)
+        elif action is Action.RETRY:
+            try:
+                self.sink.abort()
+            except StreamError as failed:  # a producer that cannot abort is replaced; its successor aborts
+                self._recreate_producer(failed, fenced=isinstance(failed, ProducerFenced))
+        self.source.rewind_to_committed()
+
+    def _recreate_producer(self, exc: StreamError, fenced: bool) -> None:
+        now = self._clock()
+        if fenced and self._last_fence is not None and now - self._last_fence < REFENCE_WINDOW_S:
+            log.error("fenced again right after recreating the producer: another instance uses this "
+                      "transactional id", error=str(exc))
+            self._freeze()
+            raise WorkerStopped(EXIT_FENCED)
+        if fenced:
+            self._last_fence = now
+        log.warning("recreating the producer", error=str(exc), fenced=fenced)
+        self.sink.recreate()
+
+    def _freeze(self) -> None:
+        self._frozen = True
+        self.pending.clear()
+        if self.exactly_once:
+            try:
+                self.sink.abort()
+            except StreamError as exc:
+                log.warning("could not abort the open transaction", error=str(exc))
+
+    # ------------------------------------------------------------------ commits
+
+    def _commit_if_due(self, force: bool = False, timeout_s: float | None = None) -> bool:
+        if not self.pending or self._frozen:
+            return True
+        if not force and (self._clock() - self._last_commit) * 1000 < self.s.commit_interval_ms:
+            return True
+        offsets = dict(self.pending)
+        try:
+            self.source.commit(offsets, timeout_s if timeout_s is not None else self.s.drain_timeout_s)
+        except CommitFailed as exc:
+            self.metrics.commit_failures.inc()
+            log.warning("offset commit failed", error=str(exc), action=on_error(exc, None).value)
+            return False
+        self.metrics.commits.inc()
+        self._last_commit = self._clock()
+        for tp, offset in offsets.items():
+            if self.pending.get(tp) == offset:
+                del self.pending[tp]
+        return True
+
+    def _drain(self) -> int:
+        """The loop saw the stop flag: the last batch is published; commit it within the bound."""
+        requested = self.stop.requested_at if self.stop.requested_at is not None else self._clock()
+        remaining = max(1.0, requested + self.s.drain_timeout_s - self._clock())
+        log.info("draining", reason=self.stop.reason, pending_partitions=len(self.pending))
+        committed = self._commit_if_due(force=True, timeout_s=remaining)
+        return EXIT_DRAIN_INCOMPLETE if (not committed or self._drain_cut) else EXIT_OK
+
+    # ------------------------------------------------------------------ rebalances (from inside poll)
+
+    def on_assigned(self, partitions: frozenset[Partition], current: frozenset[Partition]) -> None:
+        self.assigned = set(current)
+        self.metrics.rebalances.labels(kind="assigned").inc()
+        self.metrics.assigned_partitions.set(len(self.assigned))
+        self.health.set_assignment(len(self.assigned))
+        log.info("partitions assigned", added=_names(partitions), holding=len(self.assigned))
+
+    def on_revoked(self, partitions: frozenset[Partition]) -> dict[Partition, int]:
+        self.metrics.rebalances.labels(kind="revoked").inc()
+        self._let_go(partitions)
+        done = {tp: self.pending.pop(tp) for tp in partitions if tp in self.pending}
+        log.info("partitions revoked", revoked=_names(partitions), committing=len(done), frozen=self._frozen)
+        return {} if self._frozen else done
+
+    def on_lost(self, partitions: frozenset[Partition]) -> None:
+        self.metrics.rebalances.labels(kind="lost").inc()
+        self._let_go(partitions)
+        for tp in partitions:
+            self.pending.pop(tp, None)
+        log.warning("partitions lost (their records will be delivered again)", lost=_names(partitions))
+
+    def _let_go(self, partitions: frozenset[Partition]) -> None:
+        self.assigned -= partitions
+        self.metrics.assigned_partitions.set(len(self.assigned))
+        self.metrics.forget_partitions(partitions)
+        if not self.assigned:
+            self.health.set_unassigned()
+
+    def _observe(self) -> None:
+        now = self._clock()
+        if now - self._observed_at < OBSERVE_EVERY_S:
+            return
+        self._observed_at = now
+        self.health.set_connected(self.source.connected())
+        lags = self.source.lag()
+        self.metrics.set_lag({(tp.topic, tp.partition): lag for tp, lag in lags.items() if tp in self.assigned})
+
+
+def _names(partitions: frozenset[Partition]) -> list[str]:
+    return sorted(f"{tp.topic}[{tp.partition}]" for tp in partitions)
