@@ -63,7 +63,7 @@ class Context:
             gaz=gaz,
             tokens=tokens,
             starts=[t.start for t in tokens],
-            chunks=chunks(text, tokens, gaz.connectors),
+            chunks=chunks(text, tokens, gaz.connectors, gaz.in_after),
             geo=gaz.geo.find(text),
             orgs=gaz.orgs.find(text),
             ops=gaz.ops.find(text),
@@ -92,7 +92,17 @@ def _longest(hits: list[Hit]) -> list[Hit]:
 
 
 def resolve(cands: list[Candidate]) -> list[Candidate]:
-    """Keep a set of non-overlapping candidates: priority first, then length."""
+    """Keep a set of non-overlapping candidates: priority first, then length.
+
+    A gazetteer name strictly inside a longer name found by pattern ("Army National
+    Guard" inside "Alaska Army National Guard") yields to it.
+    """
+    patterned = [c for c in cands if c.priority in (P_CHUNK, P_ACRONYM, P_PATTERN) and c.type != "person"]
+    cands = [
+        c for c in cands
+        if c.priority not in (P_GAZ, P_GAZ_MULTI)
+        or not any(p.start <= c.start and c.end <= p.end and p.length > c.length for p in patterned)
+    ]
     taken: list[tuple[int, int]] = []
     kept: list[Candidate] = []
     for c in sorted(cands, key=lambda c: (-c.priority, -c.length, c.start)):

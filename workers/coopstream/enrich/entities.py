@@ -73,7 +73,6 @@ def dateline_place(ctx: Context, dl: DatelineInfo) -> None:
             kind, value = h.payloads[0]
             if kind == "place":
                 attrs = {"kind": value.kind, "country": value.country or country, "lat": value.lat, "lon": value.lon}
-                name = value.name
             elif kind == "country":
                 return
     if "TRAINING AREA" in dl.place or dl.place.startswith(("FORT ", "CAMP ")) or "BASE" in dl.place:

@@ -94,6 +94,11 @@ class Gazetteer:
         self.place_before = sorted(self.lex["place_heads_before"], key=len, reverse=True)
         self.vessel_prefixes = sorted(self.lex["vessel_prefixes"], key=len, reverse=True)
         self.ambiguous: dict[str, Any] = dict(self.lex.get("ambiguous_countries", {}))
+        self.honorifics = frozenset(self.lex.get("honorifics", []))
+        self.org_qualifiers = frozenset(self.lex.get("org_qualifiers", []))
+        self.in_after = frozenset(self.lex.get("in_connector_after", []))
+        self.strong_place_heads = tuple(self.lex.get("strong_place_heads", []))
+        self.generic_qualifiers = frozenset(self.lex.get("generic_qualifiers", []))
 
     def _load_countries(self, source: Source) -> None:
         for row in source.rows("countries.tsv"):
@@ -103,9 +108,6 @@ class Gazetteer:
             for name in [row["name"], *split_list(row["aliases"])]:
                 self.geo.add(name, ("country", code))
                 self.country_names[name] = code
-                if name.startswith(("United ", "Republic ", "Democratic ", "Central ", "Dominican ", "Philippines",
-                                    "Netherlands", "Bahamas", "Gambia", "Solomon")):
-                    self.geo.add("the " + name, ("country", code))
             for dem in split_list(row["demonyms"]):
                 if dem in ("English",):
                     continue
@@ -138,7 +140,8 @@ class Gazetteer:
             info = RankInfo(row["rank"], row["grade"] or None, row["nato"] or None,
                             tuple(split_list(row["services"])), row["category"])
             for name in [row["rank"], *split_list(row["variants"])]:
-                if len(name) >= 2 and not name.isupper():  # all-caps codes (COL, SGT) collide with acronyms
+                # all-caps codes (COL, SGT) collide with acronyms; those with a digit (CW2, PO1) do not
+                if len(name) >= 2 and (not name.isupper() or any(c.isdigit() for c in name)):
                     self.ranks.add(name, info)
 
     def _load_titles(self, source: Source) -> None:

@@ -31,12 +31,12 @@ def gazetteer_names(ctx: Context) -> None:
                           {"kind": info.kind, "country": info.country}, acronym=info.acronym))
     for h in ctx.ops:
         op: OpInfo = h.payloads[0]
-        end, name = h.end, op.name
+        end, name = h.end, ctx.text[h.start : h.end]
         m = _YEAR_AFTER.match(ctx.text[h.end : h.end + 6])
         year = None
         if m:
             end, year = h.end + 5, int(ctx.text[h.end + 1 : h.end + 5])
-            name = f"{op.name} {year}"
+            name = f"{name} {year}"
         ctx.add(Candidate(h.start, end, "operation", name, P_PATTERN, {"kind": op.kind, "year": year},
                           key=_norm(op.name)))
     for h in ctx.geo:
@@ -50,7 +50,9 @@ def gazetteer_names(ctx: Context) -> None:
                 break
             if kind == "place":
                 place: Place = value
-                ctx.add(Candidate(h.start, h.end, "location", place.name,
+                surface = ctx.text[h.start : h.end]
+                name = place.name if "." in surface or surface.isupper() else surface
+                ctx.add(Candidate(h.start, h.end, "location", name,
                                   P_GAZ_MULTI if " " in h.key else P_GAZ, _place_attrs(place)))
                 break
 
@@ -102,7 +104,7 @@ def acronyms(ctx: Context) -> None:
         if chunk is None:
             continue
         toks = list(chunk.tokens)
-        start_i = _long_form_start(acr, toks, ctx)
+        start_i = _extend_back(ctx, toks, _long_form_start(acr, toks, ctx))
         toks = toks[start_i:]
         toks = _strip_leading(ctx, toks)
         if not toks:
@@ -117,7 +119,7 @@ def acronyms(ctx: Context) -> None:
         attrs: dict[str, object] = {}
         if words[-1] in ctx.gaz.conference_heads:
             cand_type, attrs = "operation", {"kind": "conference"}
-        elif after in ("mission", "operation", "exercise"):
+        elif after in ("mission", "operation", "exercise") and not _org_head(ctx, words):
             cand_type, attrs = "operation", {"kind": after}
         elif _place_head(ctx, words) and not _org_head(ctx, words):
             cand_type, attrs = "location", {"kind": "facility", "country": ctx.dateline_country}
@@ -169,10 +171,29 @@ def _long_form_start(acr: str, toks: list[Token], ctx: Context) -> int:
     return _first_headed_segment(ctx, toks)
 
 
+def _extend_back(ctx: Context, toks: list[Token], i: int) -> int:
+    """Widen a long form over qualifiers ("National", "U.S. Army"), acronyms and "<Head> of the"."""
+    gaz = ctx.gaz
+    while i > 0:
+        prev = toks[i - 1].text
+        if prev in gaz.org_qualifiers or prev in gaz.demonyms or (prev.isupper() and len(prev) > 1):
+            i -= 1
+            continue
+        if prev in ("of", "for", "the") and i > 1:
+            j = i - 1
+            while j > 0 and toks[j].text in ("of", "for", "the"):
+                j -= 1
+            if toks[j].text in gaz.org_heads:
+                i = j
+                continue
+        break
+    return i
+
+
 def _first_headed_segment(ctx: Context, toks: list[Token]) -> int:
     seg_start = 0
     for i, t in enumerate(toks + [None]):  # type: ignore[list-item]
-        if t is None or t.text in ("of", "for", "on"):
+        if t is None or t.text in ("of", "for", "on", "in"):
             seg = [x.text for x in toks[seg_start:i]]
             if _org_head(ctx, seg) or _place_head(ctx, seg):
                 return seg_start
@@ -220,7 +241,7 @@ def chunk_names(ctx: Context) -> None:
     gaz = ctx.gaz
     for chunk in ctx.chunks:
         for piece in _split_on_titles(ctx, chunk):
-            for part in _split_dual(piece):
+            for part in _split_dual(piece, ctx):
                 toks = _strip_leading(ctx, part)
                 while toks and toks[-1].text in gaz.connectors:
                     toks = toks[:-1]
@@ -228,8 +249,25 @@ def chunk_names(ctx: Context) -> None:
                     _classify(ctx, toks)
 
 
-def _split_dual(toks: list[Token]) -> list[list[Token]]:
+def _split_dual(toks: list[Token], ctx: Context | None = None) -> list[list[Token]]:
+    """Split "A and the B" into two names when both sides are names on their own."""
+    if ctx is None:
+        return [toks]
+    for i, t in enumerate(toks):
+        if t.text != "and" or i == 0:
+            continue
+        j = i + 1
+        while j < len(toks) and toks[j].text == "the":
+            j += 1
+        left, right = toks[:i], toks[j:]
+        lw, rw = [x.text for x in left], [x.text for x in right]
+        if right and _named(ctx, lw) and _named(ctx, rw):
+            return [left, *_split_dual(right, ctx)]
     return [toks]
+
+
+def _named(ctx: Context, words: list[str]) -> bool:
+    return _org_strong(ctx, words) or _place_head(ctx, words) or " ".join(words) in ctx.gaz.country_names
 
 
 def _classify(ctx: Context, toks: list[Token]) -> None:
@@ -251,24 +289,46 @@ def _classify(ctx: Context, toks: list[Token]) -> None:
             ctx.add(Candidate(toks[0].start, toks[-1].end, "operation", text[toks[0].start : toks[-1].end],
                               P_CHUNK, {"kind": kind, "year": int(words[-1])}, key=_norm(base)))
             return
-    if words[-1] in gaz.conference_heads and len(words) >= 2:
-        ctx.add(Candidate(toks[0].start, toks[-1].end, "operation", text[toks[0].start : toks[-1].end],
-                          P_CONTEXT, {"kind": "conference"}))
-        return
     seg = _first_headed_segment(ctx, toks)
     toks = _strip_leading(ctx, toks[seg:])
+    toks = _cut_trailing_dates(ctx, toks)
     if not toks:
+        return
+    parts = _split_dual(toks, ctx)
+    if len(parts) > 1:
+        for part in parts:
+            _classify(ctx, part)
         return
     words = [t.text for t in toks]
     start, end = toks[0].start, toks[-1].end
     if start > 4 and text[start - 5 : start] == "U.S. " and words[0] != "U.S.":
         start -= 5
     name = text[start:end]
-    if _place_head(ctx, words) and not _org_strong(ctx, words):
-        ctx.add(Candidate(start, end, "location", name, P_CHUNK, {"kind": "facility"}))
+    if _place_head(ctx, words) and (not _org_strong(ctx, words) or _strong_place(ctx, words)):
+        ctx.add(Candidate(start, end, "location", name, P_CHUNK, {"kind": "facility", "country": None}))
         return
     if _org_strong(ctx, words):
         ctx.add(Candidate(start, end, "organization", name, P_CHUNK, {}))
+
+
+def _cut_trailing_dates(ctx: Context, toks: list[Token]) -> list[Token]:
+    """"U.S. Central Command on Tuesday": a connector before a day or month ends the name."""
+    for i, t in enumerate(toks):
+        if t.text in ctx.gaz.connectors and i + 1 < len(toks) and toks[i + 1].text in ctx.gaz.not_places:
+            return toks[:i]
+    return toks
+
+
+def _strong_place(ctx: Context, words: list[str]) -> bool:
+    """"Krtsanisi National Training Center": a place head after a proper, non-generic word."""
+    joined = " ".join(words)
+    for head in ctx.gaz.strong_place_heads:
+        if joined.endswith(" " + head):
+            before = joined[: -len(head)].split()
+            return any(w not in ctx.gaz.generic_qualifiers and w not in ctx.gaz.demonyms for w in before)
+        if joined.startswith(head + " "):
+            return True
+    return False
 
 
 def _org_strong(ctx: Context, words: list[str]) -> bool:
@@ -278,7 +338,7 @@ def _org_strong(ctx: Context, words: list[str]) -> bool:
         return True
     core = words
     for i, w in enumerate(words):
-        if w in ("of", "for", "on"):
+        if w in ("of", "for", "on", "in"):
             core = words[:i]
             break
     heads = [w for w in core if w in gaz.org_heads]
@@ -308,26 +368,43 @@ def places_in_context(ctx: Context) -> None:
     gaz = ctx.gaz
     toks = ctx.tokens
     known = {(h.start, h.end) for h in ctx.geo}
+    listed: set[int] = set()  # ends of names taken, so "in A, B and C" continues the list
+    for h in ctx.geo:
+        listed.add(h.end)
     for chunk in ctx.chunks:
-        first = chunk.tokens[0]
-        i = first.index
-        words = [t.text for t in chunk.tokens]
-        if len(words) > 3 or any(w in gaz.person_stop or w in gaz.not_places for w in words):
-            continue
-        if (chunk.start, chunk.end) in known or any(w in gaz.demonyms for w in words):
-            continue
-        if any(not t.word for t in chunk.tokens):
-            continue
-        prev = toks[i - 1].text if i > 0 else ""
-        after = ctx.text[chunk.end : chunk.end + 40]
-        country = _country_after(ctx, chunk.end)
-        if country is not None or prev in gaz.locative:
-            if prev in gaz.locative and country is None and _looks_like_person(ctx, words):
+        prev_i = chunk.tokens[0].index - 1
+        if prev_i >= 0 and toks[prev_i].text == "the":
+            prev_i -= 1
+        prev = toks[prev_i].text if prev_i >= 0 else ""
+        if prev == "," and prev_i > 0 and toks[prev_i - 1].end in listed:
+            prev = "in"
+        for part in _split_and(list(chunk.tokens)):
+            words = [t.text for t in part]
+            if len(words) > 3 or any(w in gaz.person_stop or w in gaz.not_places for w in words):
+                continue
+            if (part[0].start, part[-1].end) in known or any(w in gaz.demonyms for w in words):
+                continue
+            if any(not t.word for t in part):
+                continue
+            country = _country_after(ctx, part[-1].end)
+            if country is None and prev not in gaz.locative:
+                continue
+            if country is None and _looks_like_person(ctx, words):
                 continue
             name = " ".join(w if not w.isupper() or len(w) < 3 else w[0] + w[1:].lower() for w in words)
-            ctx.add(Candidate(chunk.start, chunk.end, "location", name, P_CONTEXT,
+            listed.add(part[-1].end)
+            ctx.add(Candidate(part[0].start, part[-1].end, "location", name, P_CONTEXT,
                               {"kind": "place", "country": country or None}))
-        del after
+
+
+def _split_and(toks: list[Token]) -> list[list[Token]]:
+    parts: list[list[Token]] = [[]]
+    for t in toks:
+        if t.text == "and":
+            parts.append([])
+        else:
+            parts[-1].append(t)
+    return [p for p in parts if p]
 
 
 def _country_after(ctx: Context, end: int) -> str | None:

@@ -24,6 +24,16 @@ def _name_tokens(ctx: Context, i: int, limit: int = 5) -> list[Token]:
     """The name starting at token ``i``: capitalised words, initials, particles."""
     toks, text, gaz = ctx.tokens, ctx.text, ctx.gaz
     out: list[Token] = []
+    title_spans = {h.start: h.end for h in ctx.titles}
+    while i < len(toks) and (toks[i].text in gaz.honorifics or toks[i].start in title_spans):
+        if toks[i].start in title_spans:  # a further title: "Director Commissioner Eliécer ..."
+            stop = title_spans[toks[i].start]
+            while i < len(toks) and toks[i].start < stop:
+                i += 1
+            continue
+        i += 1
+        if i < len(toks) and toks[i].text == ".":
+            i += 1
     while i < len(toks) and len(out) < limit:
         t = toks[i]
         if out and "\n" in text[out[-1].end : t.start]:
@@ -146,20 +156,23 @@ def titled(ctx: Context) -> None:
             continue
         end = h.end
         rest = ctx.text[end : end + 80]
-        m = re.match(r" (?:to|of|in|for) (?:the )?", rest)
+        m = re.match(r" (?:to|of|in|for|at) (?:the )?", rest)
         if m and info.takes_of:
             comp_start = end + m.end()
             comp = _known_span_at(ctx, comp_start)
             if comp is None:
                 continue
             end = comp
-        if ctx.text[end : end + 1] != " ":
+        appositive = ctx.text[end : end + 2] == ", "
+        if ctx.text[end : end + 1] != " " and not appositive:
             continue
-        i = ctx.token_at(end)
+        i = ctx.token_at(end + 1)
         if i < len(ctx.tokens) and any(r.start == ctx.tokens[i].start for r in ctx.ranks):
             continue  # a rank follows: the ranked pass names the person
         toks = _name_tokens(ctx, i, 4)
         if len(toks) < 2 and not _known_surname(ctx, toks):
+            continue
+        if appositive and ctx.text[toks[-1].end : toks[-1].end + 1] != ",":
             continue
         if toks and toks[-1].end < len(ctx.text) and _followed_by_org_head(ctx, toks[-1].index):
             continue
@@ -183,12 +196,21 @@ def _known_surname(ctx: Context, toks: list[Token]) -> bool:
 def contextual(ctx: Context) -> None:
     """Names next to speech verbs or appositions, and names that start with a known given name."""
     gaz, text = ctx.gaz, ctx.text
+    title_ends = {h.end for h in ctx.titles + ctx.ranks}
+    places = [(h.start, h.end) for h in ctx.geo]
     for chunk in ctx.chunks:
-        toks = _name_tokens(ctx, chunk.tokens[0].index, 5)
+        first = chunk.tokens[0].index
+        for t in chunk.tokens:  # a title or rank opening the chunk is not part of the name
+            if t.end in title_ends or (t.index + 1 < len(ctx.tokens) and ctx.tokens[t.index + 1].end in title_ends
+                                       and ctx.tokens[t.index + 1].text == "."):
+                first = t.index + 1 + (ctx.tokens[t.index + 1].text == ".")
+        toks = _name_tokens(ctx, first, 5)
         if len(toks) < 2 or toks[-1].end > chunk.end:
             continue
         words = [t.text for t in toks]
         if any(w in gaz.demonyms or w in gaz.country_names for w in words):
+            continue
+        if any(s < toks[-1].end and toks[0].start < e for s, e in places):
             continue
         start, end, name = _span_of(ctx, toks)
         before = text[max(0, start - 30) : start]

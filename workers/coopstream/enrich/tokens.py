@@ -63,7 +63,8 @@ class Chunk:
         return [t.text for t in self.tokens]
 
 
-def chunks(text: str, tokens: list[Token], connectors: frozenset[str]) -> list[Chunk]:
+def chunks(text: str, tokens: list[Token], connectors: frozenset[str],
+           in_after: frozenset[str] = frozenset()) -> list[Chunk]:
     """Maximal capitalised runs; connectors and dashes only between capitalised tokens.
 
     A run does not cross a line break, a comma or any other punctuation except
@@ -88,9 +89,11 @@ def chunks(text: str, tokens: list[Token], connectors: frozenset[str]) -> list[C
                 continue
             # connectors (possibly several: "of the") followed by a capitalised token
             k = j
-            while k < n and (tokens[k].text in connectors or tokens[k].text in "–-") and "\n" not in gap(
-                text, tokens[k - 1], tokens[k]
-            ):
+            while k < n and (
+                tokens[k].text in connectors
+                or tokens[k].text in ("–", "-")
+                or (tokens[k].text == "in" and tokens[k - 1].text in in_after)
+            ) and "\n" not in gap(text, tokens[k - 1], tokens[k]):
                 k += 1
             if k > j and k < n and tokens[k].cap and "\n" not in gap(text, tokens[k - 1], tokens[k]):
                 run.extend(tokens[j:k])

@@ -15,7 +15,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 
 def stale_bound(health_stale_s: float, poll_timeout_ms: int) -> float:
@@ -116,7 +117,7 @@ def _handler_class(health: Health, registry: CollectorRegistry) -> type[BaseHTTP
         def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
             path = self.path.split("?", 1)[0]
             if path == "/metrics":
-                self._reply(HTTPStatus.OK, generate_latest(registry), CONTENT_TYPE_LATEST)
+                self._reply(HTTPStatus.OK, generate_latest(registry), CONTENT_TYPE_PLAIN_0_0_4)
             elif path == "/healthz":
                 self._status(*health.alive())
             elif path == "/readyz":

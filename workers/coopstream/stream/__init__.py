@@ -12,3 +12,11 @@
     exits        the exit codes
     run, produce, topics, demo, commands   the subcommands
 """
+
+import warnings
+
+# kafka-python loads its protocol schemas with importlib.resources.read_text/open_text at import
+# time, which Python 3.11 flags as deprecated; import it once here with just that warning silenced.
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="(read_text|open_text) is deprecated", category=DeprecationWarning)
+    import kafka  # noqa: F401
