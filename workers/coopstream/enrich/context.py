@@ -103,6 +103,12 @@ def resolve(cands: list[Candidate]) -> list[Candidate]:
         if c.priority not in (P_GAZ, P_GAZ_MULTI)
         or not any(p.start <= c.start and c.end <= p.end and p.length > c.length for p in patterned)
     ]
+    # a later mention by surname or acronym never cuts into a longer name of its own kind
+    cands = [
+        c for c in cands
+        if c.priority != P_COREF
+        or not any(o.type == c.type and o.start <= c.start and c.end <= o.end and o.length > c.length for o in cands)
+    ]
     taken: list[tuple[int, int]] = []
     kept: list[Candidate] = []
     for c in sorted(cands, key=lambda c: (-c.priority, -c.length, c.start)):

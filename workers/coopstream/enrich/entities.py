@@ -90,6 +90,7 @@ def find_entities(ctx: Context, dl: DatelineInfo | None) -> list[Found]:
     names.acronyms(ctx)
     names.gazetteer_names(ctx)
     names.chunk_names(ctx)
+    names.military_units(ctx)
     people.contextual(ctx)
     names.places_in_context(ctx)
     kept = resolve(ctx.candidates)

@@ -103,7 +103,7 @@ def acronyms(ctx: Context) -> None:
         chunk = _chunk_ending_at(ctx, ctx.tokens[end_tok].end)
         if chunk is None:
             continue
-        toks = list(chunk.tokens)
+        toks = _split_dual(list(chunk.tokens), ctx)[-1]
         start_i = _extend_back(ctx, toks, _long_form_start(acr, toks, ctx))
         toks = toks[start_i:]
         toks = _strip_leading(ctx, toks)
@@ -138,10 +138,15 @@ def _chunk_ending_at(ctx: Context, end: int) -> Chunk | None:
 
 
 def _long_form_start(acr: str, toks: list[Token], ctx: Context) -> int:
-    """Start of the long form inside a chunk: align the acronym's letters (Schwartz-Hearst style)."""
+    """Start of the long form inside a chunk: align the acronym's letters (Schwartz-Hearst style).
+
+    An alignment that crams several letters into few words ("CMA" inside "Command")
+    is weak: then the chunk's first organization-looking segment is taken instead.
+    """
     letters = [c.lower() for c in acr if c.isalnum()]
     words = [t.text for t in toks]
     best: int | None = None
+    used: set[int] = set()
     a = len(letters) - 1
     w = len(words) - 1
     pos = len(words[w]) - 1 if words else -1
@@ -155,6 +160,7 @@ def _long_form_start(acr: str, toks: list[Token], ctx: Context) -> int:
                 break
             pos -= 1
         if found:
+            used.add(w)
             a -= 1
             pos -= 1
             if a < 0:
@@ -165,9 +171,9 @@ def _long_form_start(acr: str, toks: list[Token], ctx: Context) -> int:
         else:
             w -= 1
             pos = len(words[w]) - 1 if w >= 0 else -1
-    if best is not None:
+    content = [x for x in words if x not in ctx.gaz.connectors]
+    if best is not None and len(used) >= min(len(letters), len(content), 3):
         return best
-    # no alignment: take the whole chunk from its first organization-looking segment
     return _first_headed_segment(ctx, toks)
 
 
@@ -236,6 +242,22 @@ def _split_on_titles(ctx: Context, chunk: Chunk) -> list[list[Token]]:
     return [p for p in pieces if p]
 
 
+_UNIT = re.compile(r"^\d+(?:st|nd|rd|th|d) (?:[A-Z]\w+ ){0,2}(?:Battalion|Squadron|Company|Detachment|Battery|Troop)$")
+_PARENT = re.compile(r"^\d+(?:st|nd|rd|th|d) [A-Z][\w ]*(?:Regiment|Brigade|Group|Wing|Division|Brigade Combat Team)$")
+
+
+def military_units(ctx: Context) -> None:
+    """"1st Battalion, 228th Aviation Regiment": a unit and its parent, named together."""
+    chunks = ctx.chunks
+    for a, b in zip(chunks, chunks[1:], strict=False):
+        if ctx.text[a.end : b.start] != ", ":
+            continue
+        first, second = ctx.text[a.start : a.end], ctx.text[b.start : b.end]
+        if _UNIT.match(first) and _PARENT.match(second):
+            ctx.add(Candidate(a.start, b.end, "organization", ctx.text[a.start : b.end], P_PATTERN,
+                              {"kind": "military"}))
+
+
 def chunk_names(ctx: Context) -> None:
     """Organizations, facilities and operations from capitalised chunks and their head words."""
     gaz = ctx.gaz
@@ -267,6 +289,8 @@ def _split_dual(toks: list[Token], ctx: Context | None = None) -> list[list[Toke
 
 
 def _named(ctx: Context, words: list[str]) -> bool:
+    if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
+        return True  # an acronym
     return _org_strong(ctx, words) or _place_head(ctx, words) or " ".join(words) in ctx.gaz.country_names
 
 
