@@ -36,6 +36,8 @@ class _Rule:
     needs: Matcher | None
     not_with: Matcher | None
     needs_entity: str | None
+    weak: frozenset[str]
+    yields_to: frozenset[str]
 
 
 class EngagementModel:
@@ -53,7 +55,8 @@ class EngagementModel:
                 raise KnowledgeError(f"engagements file: unknown engagement type {tid!r}")
             for cue in t["cues"]:
                 self.cues.add(cue, tid)
-            self.rules[tid] = _Rule(tid, _matcher(t.get("needs")), _matcher(t.get("not_with")), t.get("needs_entity"))
+            self.rules[tid] = _Rule(tid, _matcher(t.get("needs")), _matcher(t.get("not_with")), t.get("needs_entity"),
+                                    frozenset(t.get("weak", [])), frozenset(t.get("yields_to", [])))
         self.cues.build()
 
     def find(self, text: str, sentences: list[tuple[int, int]], found: list[Found], year: int | None,
@@ -62,17 +65,24 @@ class EngagementModel:
         low = lower_same_length(text)
         kinds = {e.attributes.get("kind") for e in found}
         matches: dict[str, list[tuple[int, int]]] = {}
+        weak: dict[str, list[tuple[int, int]]] = {}
         ordered = [s for s in sentences if s[0] >= body_start] + [s for s in sentences if s[0] < body_start]
         for a, b in ordered:
             sent = low[a:b]
             padded = f" {sent} "
             if any(m in padded for m in self.planned) or any(m in padded for m in self.background):
                 continue
+            if _quoted(text, a):
+                continue
             for hit in self.cues.find(sent):
                 for tid in hit.payloads:
                     if (a, b) in matches.get(tid, ()) or not self._accepts(tid, sent, kinds, found, a, b):
                         continue
-                    matches.setdefault(tid, []).append((a, b))
+                    bucket = weak if hit.key in self.rules[tid].weak else matches
+                    bucket.setdefault(tid, []).append((a, b))
+        for tid, spans in weak.items():
+            if tid not in matches and not (self.rules[tid].yields_to & set(matches)):
+                matches[tid] = spans
         first = {tid: _best(tid, spans, found) for tid, spans in matches.items()}
         if len(first) > 1:
             first.pop("statement", None)
@@ -107,6 +117,14 @@ class EngagementModel:
             start_date=start,
             end_date=end,
         )
+
+
+def _quoted(text: str, start: int) -> bool:
+    """Whether a sentence is quoted speech: it opens with a quote mark or inside an open quotation."""
+    if text[start : start + 1] == '"':
+        return True
+    para = max(text.rfind("\n", 0, start), 0)
+    return text.count('"', para, start) % 2 == 1
 
 
 def _best(tid: str, spans: list[tuple[int, int]], found: list[Found]) -> tuple[int, int]:
