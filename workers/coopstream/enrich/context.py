@@ -67,8 +67,8 @@ class Context:
             geo=gaz.geo.find(text),
             orgs=gaz.orgs.find(text),
             ops=gaz.ops.find(text),
-            ranks=_longest(gaz.ranks.find(text)),
-            titles=_longest(gaz.titles.find(text)),
+            ranks=longest(gaz.ranks.find(text)),
+            titles=longest(gaz.titles.find(text)),
         )
 
     def token_at(self, offset: int) -> int:
@@ -80,7 +80,7 @@ class Context:
             self.candidates.append(cand)
 
 
-def _longest(hits: list[Hit]) -> list[Hit]:
+def longest(hits: list[Hit]) -> list[Hit]:
     """Drop hits contained in a longer hit."""
     hits = sorted(hits, key=lambda h: (h.start, -(h.end - h.start)))
     out: list[Hit] = []

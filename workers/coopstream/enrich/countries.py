@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from coopstream.enrich.context import Context
+from coopstream.enrich.context import Context, longest
 from coopstream.enrich.entities import Found
 
 # entity kinds whose inner words are not country mentions: "Cmdr. Brian T. Jordan", "USS Canberra"
@@ -45,7 +45,7 @@ def count_countries(ctx: Context, found: list[Found]) -> Counter[str]:
     counts: Counter[str] = Counter()
     opaque = _opaque_spans(found)
     loc_spans = {m: f for f in found if f.type == "location" for m in f.mentions}
-    for h in ctx.geo:
+    for h in longest(ctx.geo):
         kind, value = h.payloads[0]
         owner = loc_spans.get((h.start, h.end))
         if owner is None and any(s <= h.start and h.end <= e for s, e in opaque):

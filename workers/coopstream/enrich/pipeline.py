@@ -80,7 +80,8 @@ class Enricher:
         _resolve_ambiguous(ctx, found)
         counts = count_countries(ctx, found)
         sents = sentences(doc.clean)
-        themes = self.k.themes.score(doc.clean, sents, set(counts))
+        org_spans = [m for f in found if f.type == "organization" for m in f.mentions]
+        themes = self.k.themes.score(doc.clean, sents, set(counts), org_spans)
         dl_loc = next((f for f in found if f.type == "location" and dl and (dl.start, dl.end) in f.mentions), None)
         engagements = self.k.engagements.find(doc.clean, sents, found, ctx.year, dl_loc, dl.start if dl else 0,
                                               dl_date.month if dl_date else None)

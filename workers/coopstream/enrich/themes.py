@@ -50,6 +50,7 @@ class ThemeModel:
             self.listing_markers = [str(m) for m in spec["listing_markers"]]
             self.planned_markers = [str(m) for m in spec["planned_markers"]]
             self.listing_min_commas = int(spec.get("listing_min_commas", 3))
+            self.name_floor = float(spec.get("name_weight_floor", 0.0))
         except (KeyError, TypeError, ValueError) as exc:
             raise KnowledgeError(f"themes file: missing or bad field: {exc}") from exc
         if not 0.0 <= self.threshold <= 1.0:
@@ -60,6 +61,11 @@ class ThemeModel:
             for phrase, weight in t["cues"].items():
                 self.matcher.add(phrase, _Cue(tid, phrase, float(weight), phrase in list_only))
         self.matcher.build()
+        self.exclude = Matcher(casefold=True)
+        for tid, t in themes.items():
+            for phrase in t.get("exclude", []):
+                self.exclude.add(phrase, tid)
+        self.exclude.build()
         self.gate = Matcher(casefold=True)
         for cue in spec["gate"]["cues"]:
             self.gate.add(cue, True)
@@ -68,9 +74,13 @@ class ThemeModel:
     def about_cooperation(self, text: str, countries: set[str]) -> bool:
         return bool(countries - {self.home}) or bool(self.gate.find(text))
 
-    def score(self, text: str, sentences: list[tuple[int, int]], countries: set[str]) -> list[ThemeHit]:
+    def score(self, text: str, sentences: list[tuple[int, int]], countries: set[str],
+              names: list[tuple[int, int]] | None = None) -> list[ThemeHit]:
+        """Themes of a text; ``names`` are organization name spans, where weak cues do not count."""
         if not self.about_cooperation(text, countries):
             return []
+        excluded = [(h.start, h.end, set(h.payloads)) for h in self.exclude.find(text)]
+        names = names or []
         lowered = text.lower() if len(text.lower()) == len(text) else text
         kinds = [self._sentence_kind(lowered[a:b]) for a, b in sentences]
         starts = [a for a, _ in sentences]
@@ -81,6 +91,10 @@ class ThemeModel:
             listing, planned = kinds[_sentence_of(starts, hit.start)] if kinds else (False, False)
             for cue in hit.payloads:
                 if cue.list_only and not listing:
+                    continue
+                if any(s <= hit.start and hit.end <= e and cue.theme in ts for s, e, ts in excluded):
+                    continue
+                if cue.weight < self.name_floor and any(s <= hit.start and hit.end <= e for s, e in names):
                     continue
                 w = cue.weight * (self.listing_factor if listing else 1.0) * (self.planned_factor if planned else 1.0)
                 per = weights.setdefault(cue.theme, {})
