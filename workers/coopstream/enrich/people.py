@@ -201,9 +201,11 @@ def contextual(ctx: Context) -> None:
     for chunk in ctx.chunks:
         first = chunk.tokens[0].index
         for t in chunk.tokens:  # a title or rank opening the chunk is not part of the name
-            if t.end in title_ends or (t.index + 1 < len(ctx.tokens) and ctx.tokens[t.index + 1].end in title_ends
-                                       and ctx.tokens[t.index + 1].text == "."):
-                first = t.index + 1 + (ctx.tokens[t.index + 1].text == ".")
+            nxt = ctx.tokens[t.index + 1] if t.index + 1 < len(ctx.tokens) else None
+            if t.end in title_ends:
+                first = t.index + 1
+            elif nxt is not None and nxt.text == "." and nxt.end in title_ends:
+                first = t.index + 2
         toks = _name_tokens(ctx, first, 5)
         if len(toks) < 2 or toks[-1].end > chunk.end:
             continue
