@@ -51,6 +51,7 @@ class Context:
     ops: list[Hit]
     ranks: list[Hit]
     titles: list[Hit]
+    title_spans: list[tuple[int, int]] = field(default_factory=list)
     dateline_country: str | None = None
     year: int | None = None
     candidates: list[Candidate] = field(default_factory=list)
@@ -58,7 +59,7 @@ class Context:
     @classmethod
     def build(cls, text: str, gaz: Gazetteer) -> Context:
         tokens = tokenize(text)
-        return cls(
+        ctx = cls(
             text=text,
             gaz=gaz,
             tokens=tokens,
@@ -70,6 +71,8 @@ class Context:
             ranks=longest(gaz.ranks.find(text)),
             titles=longest(gaz.titles.find(text)),
         )
+        ctx.title_spans = [(h.start, h.end) for h in ctx.ranks + ctx.titles]
+        return ctx
 
     def token_at(self, offset: int) -> int:
         """Index of the first token starting at or after ``offset``."""
@@ -95,25 +98,46 @@ def resolve(cands: list[Candidate]) -> list[Candidate]:
     """Keep a set of non-overlapping candidates: priority first, then length.
 
     A gazetteer name strictly inside a longer name found by pattern ("Army National
-    Guard" inside "Alaska Army National Guard") yields to it.
+    Guard" inside "Alaska Army National Guard") yields to it, and so does a later
+    mention by surname or acronym inside a longer name of its own kind.
     """
-    patterned = [c for c in cands if c.priority in (P_CHUNK, P_ACRONYM, P_PATTERN) and c.type != "person"]
-    cands = [
-        c for c in cands
-        if c.priority not in (P_GAZ, P_GAZ_MULTI)
-        or not any(p.start <= c.start and c.end <= p.end and p.length > c.length for p in patterned)
-    ]
-    # a later mention by surname or acronym never cuts into a longer name of its own kind
-    cands = [
-        c for c in cands
-        if c.priority != P_COREF
-        or not any(o.type == c.type and o.start <= c.start and c.end <= o.end and o.length > c.length for o in cands)
-    ]
-    taken: list[tuple[int, int]] = []
-    kept: list[Candidate] = []
-    for c in sorted(cands, key=lambda c: (-c.priority, -c.length, c.start)):
-        if any(c.start < e and s < c.end for s, e in taken):
+    if not cands:
+        return []
+    size = max(c.end for c in cands) + 1
+    patterned = _reach([c for c in cands if c.priority in (P_CHUNK, P_ACRONYM, P_PATTERN) and c.type != "person"],
+                       size)
+    by_type = {t: _reach([c for c in cands if c.type == t], size) for t in {c.type for c in cands}}
+    kept_cands = []
+    for c in cands:
+        if c.priority in (P_GAZ, P_GAZ_MULTI) and _inside(patterned, c):
             continue
-        taken.append((c.start, c.end))
+        if c.priority == P_COREF and _inside(by_type[c.type], c):
+            continue
+        kept_cands.append(c)
+    taken = bytearray(size)
+    kept: list[Candidate] = []
+    for c in sorted(kept_cands, key=lambda c: (-c.priority, -c.length, c.start)):
+        if taken.find(1, c.start, c.end) != -1:
+            continue
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         kept.append(c)
     return sorted(kept, key=lambda c: c.start)
+
+
+def _reach(cands: list[Candidate], size: int) -> list[int]:
+    """reach[i]: the furthest end of a candidate starting at or before i."""
+    reach = [-1] * size
+    for c in cands:
+        if c.end > reach[c.start]:
+            reach[c.start] = c.end
+    best = -1
+    for i in range(size):
+        if reach[i] > best:
+            best = reach[i]
+        reach[i] = best
+    return reach
+
+
+def _inside(reach: list[int], c: Candidate) -> bool:
+    """Whether a longer candidate of ``reach`` contains ``c``."""
+    return reach[c.start] > c.end or (c.start > 0 and reach[c.start - 1] >= c.end)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,9 +91,11 @@ class Gazetteer:
         self.op_cues = frozenset(self.lex["operation_cues"])
         self.language_nouns = frozenset(self.lex["language_nouns"])
         self.services: dict[str, str] = dict(self.lex["services"])
-        self.place_after = sorted(self.lex["place_heads_after"], key=len, reverse=True)
-        self.place_before = sorted(self.lex["place_heads_before"], key=len, reverse=True)
-        self.vessel_prefixes = sorted(self.lex["vessel_prefixes"], key=len, reverse=True)
+        self.place_after_set = frozenset(self.lex["place_heads_after"])
+        self.place_before_set = frozenset(self.lex["place_heads_before"])
+        self.head_words = max(len(h.split()) for h in self.place_after_set | self.place_before_set)
+        prefixes = sorted(self.lex["vessel_prefixes"], key=len, reverse=True)
+        self.vessel_re = re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in prefixes) + r") ")
         self.ambiguous: dict[str, Any] = dict(self.lex.get("ambiguous_countries", {}))
         self.honorifics = frozenset(self.lex.get("honorifics", []))
         self.org_qualifiers = frozenset(self.lex.get("org_qualifiers", []))

@@ -63,20 +63,20 @@ def _place_attrs(place: Place) -> dict[str, object]:
 
 def vessels(ctx: Context) -> None:
     text = ctx.text
-    for prefix in ctx.gaz.vessel_prefixes:
-        for m in re.finditer(r"(?<![\w])" + re.escape(prefix) + r" ", text):
-            i = ctx.token_at(m.end())
-            names = _cap_run(ctx, i, 3)
-            if not names:
-                continue
-            first_name = names[0].text
-            if first_name in ctx.gaz.person_stop or first_name in ctx.gaz.org_heads:
-                continue
-            start = m.start() if prefix[0].isupper() else names[0].start
-            end = names[-1].end
-            name = text[start:end]
-            short = " ".join(t.text for t in names)
-            ctx.add(Candidate(start, end, "organization", name, P_VESSEL, {"kind": "vessel", "short": short}))
+    for m in ctx.gaz.vessel_re.finditer(text):
+        prefix = m.group(1)
+        i = ctx.token_at(m.end())
+        names = _cap_run(ctx, i, 3)
+        if not names:
+            continue
+        first_name = names[0].text
+        if first_name in ctx.gaz.person_stop or first_name in ctx.gaz.org_heads:
+            continue
+        start = m.start() if prefix[0].isupper() else names[0].start
+        end = names[-1].end
+        name = text[start:end]
+        short = " ".join(t.text for t in names)
+        ctx.add(Candidate(start, end, "organization", name, P_VESSEL, {"kind": "vessel", "short": short}))
 
 
 def _cap_run(ctx: Context, i: int, limit: int) -> list[Token]:
@@ -212,10 +212,15 @@ def _org_head(ctx: Context, words: list[str]) -> bool:
 
 
 def _place_head(ctx: Context, words: list[str]) -> bool:
-    joined = " ".join(words)
-    return any(joined.endswith(" " + h) or joined == h for h in ctx.gaz.place_after) or any(
-        joined.startswith(h + " ") for h in ctx.gaz.place_before
-    )
+    """Ends with a place head ("... Air Base") or starts with one ("Fort ...")."""
+    gaz = ctx.gaz
+    n = len(words)
+    for k in range(1, min(n, gaz.head_words) + 1):
+        if " ".join(words[n - k :]) in gaz.place_after_set:
+            return True
+        if k < n and " ".join(words[:k]) in gaz.place_before_set:
+            return True
+    return False
 
 
 def _strip_leading(ctx: Context, toks: list[Token]) -> list[Token]:
@@ -230,7 +235,7 @@ def _norm(name: str) -> str:
 
 def _split_on_titles(ctx: Context, chunk: Chunk) -> list[list[Token]]:
     """Cut a chunk where a rank or a title begins: "Joint Command of the Armed Forces Chief"."""
-    cuts = [(h.start, h.end) for h in ctx.ranks + ctx.titles if chunk.start <= h.start < chunk.end]
+    cuts = [(s, e) for s, e in ctx.title_spans if chunk.start <= s < chunk.end]
     pieces: list[list[Token]] = [[]]
     for t in chunk.tokens:
         inside = next(((s, e) for s, e in cuts if s <= t.start < e), None)

@@ -79,6 +79,9 @@ class Doc:
 
 
 def _decode(raw: str) -> tuple[str, list[int], list[int]]:
+    if "&" not in raw and not _NEEDS_SLOW.search(raw):  # common case: one clean character per raw one
+        n = len(raw)
+        return raw.translate(_SAME_LENGTH), list(range(n)), list(range(1, n + 1))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -108,6 +111,9 @@ def _copy(raw: str, a: int, b: int, out: list[str], starts: list[int], ends: lis
         out.append(ch)
         starts.append(i)
         ends.append(i + 1)
+
+
+_NEEDS_SLOW = re.compile("[" + "".join(sorted(_INVISIBLE)) + "\ud800-\udfff]")
 
 
 def _is_surrogate(ch: str) -> bool:

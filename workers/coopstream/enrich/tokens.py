@@ -11,29 +11,26 @@ _ORDINAL = re.compile(r"^(?:\d+(?:st|nd|rd|th|d)|[IVX]{1,5})$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    text: str
-    start: int
-    end: int
-    index: int
+    """A word or a punctuation mark of the clean text, with its word classes computed once."""
 
-    @property
-    def cap(self) -> bool:
-        ch = self.text[0]
-        return (ch.isupper() and ch.isalpha()) or bool(_ORDINAL.match(self.text))
+    __slots__ = ("cap", "end", "index", "is_number", "is_year", "start", "text", "word")
 
-    @property
-    def word(self) -> bool:
-        return self.text[0].isalnum()
+    def __init__(self, text: str, start: int, end: int, index: int) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.index = index
+        ch = text[0]
+        self.word = ch.isalnum()
+        self.cap = (ch.isupper() and ch.isalpha()) or (ch.isdigit() and bool(_ORDINAL.match(text))) or (
+            ch in "IVX" and bool(_ORDINAL.match(text))
+        )
+        self.is_number = text.isdigit()
+        self.is_year = self.is_number and bool(_YEAR.match(text))
 
-    @property
-    def is_year(self) -> bool:
-        return bool(_YEAR.match(self.text))
-
-    @property
-    def is_number(self) -> bool:
-        return self.text.isdigit()
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {self.start})"
 
 
 def tokenize(text: str) -> list[Token]:
