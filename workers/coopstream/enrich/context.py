@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,18 +103,16 @@ def resolve(cands: list[Candidate]) -> list[Candidate]:
     """
     if not cands:
         return []
-    size = max(c.end for c in cands) + 1
-    patterned = _reach([c for c in cands if c.priority in (P_CHUNK, P_ACRONYM, P_PATTERN) and c.type != "person"],
-                       size)
-    by_type = {t: _reach([c for c in cands if c.type == t], size) for t in {c.type for c in cands}}
+    patterned = _Reach([c for c in cands if c.priority in (P_CHUNK, P_ACRONYM, P_PATTERN) and c.type != "person"])
+    by_type = {t: _Reach([c for c in cands if c.type == t]) for t in {c.type for c in cands}}
     kept_cands = []
     for c in cands:
-        if c.priority in (P_GAZ, P_GAZ_MULTI) and _inside(patterned, c):
+        if c.priority in (P_GAZ, P_GAZ_MULTI) and patterned.contains(c):
             continue
-        if c.priority == P_COREF and _inside(by_type[c.type], c):
+        if c.priority == P_COREF and by_type[c.type].contains(c):
             continue
         kept_cands.append(c)
-    taken = bytearray(size)
+    taken = bytearray(max(c.end for c in cands) + 1)
     kept: list[Candidate] = []
     for c in sorted(kept_cands, key=lambda c: (-c.priority, -c.length, c.start)):
         if taken.find(1, c.start, c.end) != -1:
@@ -124,20 +122,22 @@ def resolve(cands: list[Candidate]) -> list[Candidate]:
     return sorted(kept, key=lambda c: c.start)
 
 
-def _reach(cands: list[Candidate], size: int) -> list[int]:
-    """reach[i]: the furthest end of a candidate starting at or before i."""
-    reach = [-1] * size
-    for c in cands:
-        if c.end > reach[c.start]:
-            reach[c.start] = c.end
-    best = -1
-    for i in range(size):
-        if reach[i] > best:
-            best = reach[i]
-        reach[i] = best
-    return reach
+class _Reach:
+    """For a set of spans: the furthest end among those starting at or before a position."""
 
+    def __init__(self, cands: list[Candidate]) -> None:
+        spans = sorted((c.start, c.end) for c in cands)
+        self.starts = [s for s, _ in spans]
+        self.reach: list[int] = []
+        best = -1
+        for _, e in spans:
+            best = max(best, e)
+            self.reach.append(best)
 
-def _inside(reach: list[int], c: Candidate) -> bool:
-    """Whether a longer candidate of ``reach`` contains ``c``."""
-    return reach[c.start] > c.end or (c.start > 0 and reach[c.start - 1] >= c.end)
+    def _at(self, pos: int) -> int:
+        i = bisect_right(self.starts, pos) - 1
+        return self.reach[i] if i >= 0 else -1
+
+    def contains(self, c: Candidate) -> bool:
+        """Whether a longer span contains ``c``."""
+        return self._at(c.start) > c.end or self._at(c.start - 1) >= c.end

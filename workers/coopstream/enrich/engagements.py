@@ -66,15 +66,19 @@ class EngagementModel:
         kinds = {e.attributes.get("kind") for e in found}
         matches: dict[str, list[tuple[int, int]]] = {}
         weak: dict[str, list[tuple[int, int]]] = {}
+        hits = self.cues.find(text)
         ordered = [s for s in sentences if s[0] >= body_start] + [s for s in sentences if s[0] < body_start]
         for a, b in ordered:
+            inside = [h for h in hits if a <= h.start and h.end <= b]
+            if not inside:
+                continue
             sent = low[a:b]
             padded = f" {sent} "
             if any(m in padded for m in self.planned) or any(m in padded for m in self.background):
                 continue
             if _quoted(text, a):
                 continue
-            for hit in self.cues.find(sent):
+            for hit in inside:
                 for tid in hit.payloads:
                     if (a, b) in matches.get(tid, ()) or not self._accepts(tid, sent, kinds, found, a, b):
                         continue
