@@ -98,6 +98,7 @@ class Gazetteer:
         self.vessel_re = re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in prefixes) + r") ")
         self.ambiguous: dict[str, Any] = dict(self.lex.get("ambiguous_countries", {}))
         self.honorifics = frozenset(self.lex.get("honorifics", []))
+        self.adjectival_followers = frozenset(self.lex.get("adjectival_followers", []))
         self.org_qualifiers = frozenset(self.lex.get("org_qualifiers", []))
         self.in_after = frozenset(self.lex.get("in_connector_after", []))
         self.strong_place_heads = tuple(self.lex.get("strong_place_heads", []))

@@ -333,7 +333,10 @@ def _classify(ctx: Context, toks: list[Token]) -> None:
     if start > 4 and text[start - 5 : start] == "U.S. " and words[0] != "U.S.":
         start -= 5
     name = text[start:end]
-    if _place_head(ctx, words) and (not _org_strong(ctx, words) or _strong_place(ctx, words)):
+    follower = re.match(r" ([a-z]+)", text[end : end + 20])
+    if follower and follower.group(1) in gaz.adjectival_followers and not _org_strong(ctx, words):
+        return  # "Pacific Island nations": a name used as an adjective
+    if len(words) > 1 and _place_head(ctx, words) and (not _org_strong(ctx, words) or _strong_place(ctx, words)):
         ctx.add(Candidate(start, end, "location", name, P_CHUNK, {"kind": "facility", "country": None}))
         return
     if _org_strong(ctx, words):

@@ -129,7 +129,7 @@ def _affiliation_before(ctx: Context, offset: int) -> str | None:
 
 def _role_after(ctx: Context, end: int) -> str | None:
     """", commander of U.S. Southern Command," after a name."""
-    m = re.match(r",\s+(?:the\s+)?([a-zA-Z][^,.;()\"]{2,80}?)(?=[,.;(\"]|\s+(?:said|and|during|at|in|to)\b)",
+    m = re.match(r",\s+(?:the\s+)?([a-zA-Z](?:U\.S\.|[^,.;()\"]){2,80}?)(?=[,.;(\"]|\s+(?:said|and|during|at|in|to)\b)",
                  ctx.text[end : end + 120])
     if not m:
         return None
