@@ -68,9 +68,7 @@ PREFERRED_CITIES = {
 # shared name over a larger city (Victoria, Seychelles over Victoria, Canada); a
 # territory capital competes on population like any other city.
 TERRITORIES = set(
-    "AS AI AQ AW AX BL BM BQ BV CC CK CW CX EH FK FO GF GG GI GL GP GS GU HK HM IM "
-    "IO JE KY MF MO MP MQ MS NC NF NU PF PM PN PR RE SH SJ SX TC TF TK UM VG VI WF "
-    "YT".split()
+    ["AS", "AI", "AQ", "AW", "AX", "BL", "BM", "BQ", "BV", "CC", "CK", "CW", "CX", "EH", "FK", "FO", "GF", "GG", "GI", "GL", "GP", "GS", "GU", "HK", "HM", "IM", "IO", "JE", "KY", "MF", "MO", "MP", "MQ", "MS", "NC", "NF", "NU", "PF", "PM", "PN", "PR", "RE", "SH", "SJ", "SX", "TC", "TF", "TK", "UM", "VG", "VI", "WF", "YT"]
 )
 
 # Place names that may equal a country name: the US state shares its name with
@@ -80,7 +78,7 @@ ALLOWED_COUNTRY_CLASHES = {"Georgia"}
 # Countries whose GeoNames city names often start with the Arabic article
 # ("Al Fallujah"); news also writes them without it ("Fallujah").
 ARABIC_ARTICLE_COUNTRIES = set(
-    "AE BH DZ EG IQ JO KW LB LY MA MR OM PS QA SA SD SY TN YE".split()
+    ["AE", "BH", "DZ", "EG", "IQ", "JO", "KW", "LB", "LY", "MA", "MR", "OM", "PS", "QA", "SA", "SD", "SY", "TN", "YE"]
 )
 ARABIC_ARTICLE = re.compile(r"^(?:Al|Ar|As|Ad|An|Az|At|Ash|Adh|Ath)[ -](?P<rest>[A-Z].+)$")
 

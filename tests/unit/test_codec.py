@@ -41,8 +41,16 @@ def test_good_record() -> None:
 
 
 def test_dead_letter_keeps_original_bytes() -> None:
-    letter = dead_letter(DecodeError("bad"), b"\xff\xfe raw", key=b"k1", headers=[("h", b"\xff")],
-                         topic="articles.raw", partition=2, offset=41, timestamp_ms=123)
+    letter = dead_letter(
+        DecodeError("bad"),
+        b"\xff\xfe raw",
+        key=b"k1",
+        headers=[("h", b"\xff")],
+        topic="articles.raw",
+        partition=2,
+        offset=41,
+        timestamp_ms=123,
+    )
     assert letter.record.value_encoding == "base64"
     assert base64.b64decode(letter.record.value or "") == b"\xff\xfe raw"
     assert letter.record.key == "k1"

@@ -49,10 +49,21 @@ def test_seed_locations_and_countries(seed_event: EnrichedEvent) -> None:
 
 
 def test_seed_themes(seed_event: EnrichedEvent) -> None:
-    about = {"counter_transnational_crime", "institution_building", "women_peace_security", "disaster_response",
-             "health_security"}
-    listed = {"maritime_security", "cyber_defense", "humanitarian_assistance", "human_rights", "peace_operations",
-              "iuu_fishing"}
+    about = {
+        "counter_transnational_crime",
+        "institution_building",
+        "women_peace_security",
+        "disaster_response",
+        "health_security",
+    }
+    listed = {
+        "maritime_security",
+        "cyber_defense",
+        "humanitarian_assistance",
+        "human_rights",
+        "peace_operations",
+        "iuu_fishing",
+    }
     got = {t.id: t for t in seed_event.themes}
     assert set(got) == about | listed
     # a theme only listed among shared interests scores below the themes the article is about

@@ -29,13 +29,25 @@ def _enrich_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     p.add_argument("input", nargs="?", default="-", metavar="FILE|-", help="JSON Lines of raw articles (default: -)")
     p.add_argument("--errors", metavar="FILE", help="write dead-letter records here instead of standard error")
-    p.add_argument("--knowledge-dir", metavar="DIR", default=os.environ.get("COOPSTREAM_KNOWLEDGE_DIR"),
-                   help="folder of knowledge files replacing the packaged ones [env COOPSTREAM_KNOWLEDGE_DIR]")
-    p.add_argument("--themes-file", metavar="FILE", default=os.environ.get("COOPSTREAM_THEMES_FILE"),
-                   help="theme cue file replacing the packaged one [env COOPSTREAM_THEMES_FILE]")
-    p.add_argument("--max-record-bytes", type=int, metavar="N",
-                   default=int(os.environ.get("COOPSTREAM_MAX_RECORD_BYTES", DEFAULT_MAX_BYTES)),
-                   help=f"longer lines are rejected [env COOPSTREAM_MAX_RECORD_BYTES; default {DEFAULT_MAX_BYTES}]")
+    p.add_argument(
+        "--knowledge-dir",
+        metavar="DIR",
+        default=os.environ.get("COOPSTREAM_KNOWLEDGE_DIR"),
+        help="folder of knowledge files replacing the packaged ones [env COOPSTREAM_KNOWLEDGE_DIR]",
+    )
+    p.add_argument(
+        "--themes-file",
+        metavar="FILE",
+        default=os.environ.get("COOPSTREAM_THEMES_FILE"),
+        help="theme cue file replacing the packaged one [env COOPSTREAM_THEMES_FILE]",
+    )
+    p.add_argument(
+        "--max-record-bytes",
+        type=int,
+        metavar="N",
+        default=int(os.environ.get("COOPSTREAM_MAX_RECORD_BYTES", DEFAULT_MAX_BYTES)),
+        help=f"longer lines are rejected [env COOPSTREAM_MAX_RECORD_BYTES; default {DEFAULT_MAX_BYTES}]",
+    )
     p.add_argument("--no-progress", action="store_true", help="never draw the progress bar")
     p.set_defaults(func=cmd_enrich)
 
@@ -62,8 +74,10 @@ def cmd_enrich(args: argparse.Namespace) -> int:
 
     if args.max_record_bytes < 1:
         raise CoopstreamError("--max-record-bytes: must be a positive number of bytes")
-    knowledge = load_knowledge(_path_or_die(args.knowledge_dir, "--knowledge-dir", True),
-                               _path_or_die(args.themes_file, "--themes-file", False))
+    knowledge = load_knowledge(
+        _path_or_die(args.knowledge_dir, "--knowledge-dir", True),
+        _path_or_die(args.themes_file, "--themes-file", False),
+    )
     enricher = Enricher(knowledge)
     if args.input == "-":
         source: IO[bytes] = sys.stdin.buffer
@@ -190,4 +204,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

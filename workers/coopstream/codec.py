@@ -11,7 +11,14 @@ from pydantic import ValidationError
 
 from coopstream import __version__
 from coopstream.errors import DecodeError, InvalidArticle, OversizeRecord, RecordError
-from coopstream.schemas import DeadLetter, DeadLetterError, EnrichedEvent, OriginalHeader, RawArticle, SourceRecord
+from coopstream.schemas import (
+    DeadLetter,
+    DeadLetterError,
+    EnrichedEvent,
+    OriginalHeader,
+    RawArticle,
+    SourceRecord,
+)
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -53,8 +60,7 @@ def _reject_surrogates(data: dict[str, Any]) -> None:
     for key, value in data.items():
         for s in (key, value):
             if isinstance(s, str) and any("\ud800" <= ch <= "\udfff" for ch in s):
-                raise DecodeError(f"field {key!r} holds a lone surrogate (not valid Unicode text)",
-                                  kind="invalid_text")
+                raise DecodeError(f"field {key!r} holds a lone surrogate (not valid Unicode text)", kind="invalid_text")
 
 
 def _summarise(exc: ValidationError) -> str:
@@ -101,12 +107,19 @@ def dead_letter(
     hdrs = []
     for hk, hv in headers or []:
         text, enc = _text_or_b64(hv)
-        hdrs.append(OriginalHeader(key=hk, value=text, encoding=enc))  # type: ignore[arg-type]
+        hdrs.append(OriginalHeader(key=hk, value=text, encoding=enc))
     return DeadLetter(
         error=DeadLetterError(kind=error.kind, message=str(error)[:2000]),
         record=SourceRecord(
-            topic=topic, partition=partition, offset=offset, timestamp_ms=timestamp_ms,
-            key=k, key_encoding=k_enc, value=v, value_encoding=v_enc, headers=hdrs,  # type: ignore[arg-type]
+            topic=topic,
+            partition=partition,
+            offset=offset,
+            timestamp_ms=timestamp_ms,
+            key=k,
+            key_encoding=k_enc,
+            value=v,
+            value_encoding=v_enc,
+            headers=hdrs,
         ),
         worker_version=__version__,
         failed_at=failed_at or utc_now(),

@@ -31,14 +31,14 @@ class Settings(BaseSettings):
     dlq_topic: str = Field("articles.dlq", description="dead-letter topic")
     delivery: Literal["at-least-once", "exactly-once"] = Field("at-least-once", description="delivery guarantee")
     group_instance_id: str | None = Field(None, description="static membership id (e.g. the pod name)")
-    transactional_id: str | None = Field(None, description="transactional id in exactly-once mode "
-                                         "(default: group id + instance id)")
+    transactional_id: str | None = Field(
+        None, description="transactional id in exactly-once mode (default: group id + instance id)"
+    )
     client_id: str = Field("coopstream", description="Kafka client id")
     # batching and timing
     batch_size: int = Field(200, ge=1, le=10000, description="records per poll at most")
     poll_timeout_ms: int = Field(500, ge=10, le=60000, description="how long one poll waits for records")
-    commit_interval_ms: int = Field(0, ge=0, le=600000,
-                                    description="commit at most this often (0: after every batch)")
+    commit_interval_ms: int = Field(0, ge=0, le=600000, description="commit at most this often (0: after every batch)")
     max_poll_interval_ms: int = Field(300000, ge=10000, description="Kafka max.poll.interval.ms")
     session_timeout_ms: int = Field(45000, ge=6000, description="Kafka session.timeout.ms")
     drain_timeout_s: float = Field(25.0, gt=0, le=600, description="bound on draining at shutdown or revoke")
@@ -61,8 +61,13 @@ class Settings(BaseSettings):
     metrics_port: int = Field(8000, ge=0, le=65535, description="port of /metrics, /healthz, /readyz (0: any)")
     log_format: Literal["auto", "json", "console"] = Field("auto", description="auto: JSON unless on a terminal")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info")
-    health_stale_s: float = Field(0, ge=0, le=3600, description="/healthz fails when the poll loop has not "
-                                  "polled for this long (0: max(60, 2 x poll timeout) seconds)")
+    health_stale_s: float = Field(
+        0,
+        ge=0,
+        le=3600,
+        description="/healthz fails when the poll loop has not "
+        "polled for this long (0: max(60, 2 x poll timeout) seconds)",
+    )
     # enrichment knowledge
     knowledge_dir: Path | None = Field(None, description="folder of knowledge files replacing the packaged ones")
     themes_file: Path | None = Field(None, description="theme cue file replacing the packaged themes.json")
@@ -92,9 +97,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _security(self) -> Settings:
-        if self.security_protocol.startswith("SASL"):
-            if not self.sasl_mechanism or not self.sasl_username or self.sasl_password is None:
-                raise ValueError("SASL needs sasl_mechanism, sasl_username and sasl_password")
+        sasl = self.security_protocol.startswith("SASL")
+        if sasl and (not self.sasl_mechanism or not self.sasl_username or self.sasl_password is None):
+            raise ValueError("SASL needs sasl_mechanism, sasl_username and sasl_password")
         return self
 
     def safe_dump(self) -> dict[str, Any]:
@@ -128,6 +133,8 @@ def load_settings(args: argparse.Namespace | None = None) -> Settings:
         problems = []
         for err in exc.errors():
             name = ".".join(str(x) for x in err["loc"]) or "settings"
-            label = f"{ENV_PREFIX}{name.upper()} / --{name.replace('_', '-')}" if name in Settings.model_fields else name
+            label = (
+                f"{ENV_PREFIX}{name.upper()} / --{name.replace('_', '-')}" if name in Settings.model_fields else name
+            )
             problems.append(f"{label}: {err['msg']}")
         raise ConfigError("bad setting: " + "; ".join(problems)) from exc

@@ -23,7 +23,7 @@ def _opaque_spans(found: list[Found]) -> list[tuple[int, int]]:
 
 
 def _is_language(ctx: Context, start: int, end: int) -> bool:
-    """"delivered in Spanish", "Spanish-language": an adjective naming a language, not a country."""
+    """ "delivered in Spanish", "Spanish-language": an adjective naming a language, not a country."""
     before = ctx.text[max(0, start - 4) : start]
     after = ctx.text[end : end + 20]
     nxt = re.match(r"[\s-]*([a-z]+)", after)

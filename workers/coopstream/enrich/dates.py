@@ -6,13 +6,40 @@ import re
 from datetime import date
 
 MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
-    "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
-    "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
 }
-_MONTH = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTH = (
+    r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 DATE_RANGE = re.compile(
-    _MONTH + r" (\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:–|-|—|to|through|and)\s*(?:" + _MONTH + r" )?(\d{1,2})(?:st|nd|rd|th)?)?"
+    _MONTH
+    + r" (\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:–|-|—|to|through|and)\s*(?:"
+    + _MONTH
+    + r" )?(\d{1,2})(?:st|nd|rd|th)?)?"
     r"(?:,? (\d{4}))?(?!\d)"
 )
 
@@ -51,9 +78,9 @@ def find_range(text: str, year: int | None, month: int | None = None) -> tuple[d
             if end < start:
                 end = start
         return start, end
-    m = _ORDINAL_DAY.search(text)
-    if m and year and month:
-        day = make_date(year, month, int(m.group(1)))
+    nth = _ORDINAL_DAY.search(text)
+    if nth and year and month:
+        day = make_date(year, month, int(nth.group(1)))
         return day, day
     return None, None
 

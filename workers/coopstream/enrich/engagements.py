@@ -14,8 +14,18 @@ from coopstream.errors import KnowledgeError
 
 # the date of a dateline or caption, "(Sept. 15, 2023)": when the story was filed, not when things happened
 _PHOTO_DATE = re.compile(r"\([A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\)")
-_ORDER = ("visit", "meeting", "exercise", "conference", "agreement", "donation", "port_call", "deployment",
-          "ceremony", "statement")
+_ORDER = (
+    "visit",
+    "meeting",
+    "exercise",
+    "conference",
+    "agreement",
+    "donation",
+    "port_call",
+    "deployment",
+    "ceremony",
+    "statement",
+)
 
 
 @dataclass(slots=True)
@@ -55,12 +65,26 @@ class EngagementModel:
                 raise KnowledgeError(f"engagements file: unknown engagement type {tid!r}")
             for cue in t["cues"]:
                 self.cues.add(cue, tid)
-            self.rules[tid] = _Rule(tid, _matcher(t.get("needs")), _matcher(t.get("not_with")), t.get("needs_entity"),
-                                    frozenset(t.get("weak", [])), frozenset(t.get("yields_to", [])))
+            self.rules[tid] = _Rule(
+                tid,
+                _matcher(t.get("needs")),
+                _matcher(t.get("not_with")),
+                t.get("needs_entity"),
+                frozenset(t.get("weak", [])),
+                frozenset(t.get("yields_to", [])),
+            )
         self.cues.build()
 
-    def find(self, text: str, sentences: list[tuple[int, int]], found: list[Found], year: int | None,
-             dateline_loc: Found | None, body_start: int = 0, month: int | None = None) -> list[EngagementFound]:
+    def find(
+        self,
+        text: str,
+        sentences: list[tuple[int, int]],
+        found: list[Found],
+        year: int | None,
+        dateline_loc: Found | None,
+        body_start: int = 0,
+        month: int | None = None,
+    ) -> list[EngagementFound]:
         """One engagement per type, from the first sentence that reports it (the body before the caption)."""
         low = lower_same_length(text)
         kinds = {e.attributes.get("kind") for e in found}
@@ -90,19 +114,32 @@ class EngagementModel:
         first = {tid: _best(tid, spans, found) for tid, spans in matches.items()}
         if len(first) > 1:
             first.pop("statement", None)
-        return [self._describe(tid, first[tid], text, found, year, month, dateline_loc) for tid in _ORDER if tid in first]
+        return [
+            self._describe(tid, first[tid], text, found, year, month, dateline_loc) for tid in _ORDER if tid in first
+        ]
 
     def _accepts(self, tid: str, sent: str, kinds: set[Any], found: list[Found], a: int, b: int) -> bool:
         rule = self.rules[tid]
-        if rule.needs is not None and not rule.needs.find(sent):
-            if not (tid == "exercise" and _has_exercise_entity(found, a, b)):
-                return False
+        if (
+            rule.needs is not None
+            and not rule.needs.find(sent)
+            and not (tid == "exercise" and _has_exercise_entity(found, a, b))
+        ):
+            return False
         if rule.not_with is not None and rule.not_with.find(sent):
             return False
         return not (rule.needs_entity and rule.needs_entity not in kinds)
 
-    def _describe(self, tid: str, sent: tuple[int, int], text: str, found: list[Found], year: int | None,
-                  month: int | None, dateline_loc: Found | None) -> EngagementFound:
+    def _describe(
+        self,
+        tid: str,
+        sent: tuple[int, int],
+        text: str,
+        found: list[Found],
+        year: int | None,
+        month: int | None,
+        dateline_loc: Found | None,
+    ) -> EngagementFound:
         a, b = sent
         inside = [f for f in found if any(a <= s and e <= b for s, e in f.mentions)]
         persons = [f.name for f in inside if f.type == "person"]
@@ -146,7 +183,9 @@ def _as_code(value: Any) -> str | None:
 
 def _has_exercise_entity(found: list[Found], a: int, b: int) -> bool:
     return any(
-        f.type == "operation" and f.attributes.get("kind") == "exercise" and any(a <= s and e <= b for s, e in f.mentions)
+        f.type == "operation"
+        and f.attributes.get("kind") == "exercise"
+        and any(a <= s and e <= b for s, e in f.mentions)
         for f in found
     )
 

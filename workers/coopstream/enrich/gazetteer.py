@@ -128,8 +128,12 @@ class Gazetteer:
     def _load_orgs(self, source: Source) -> None:
         for row in source.rows("organizations.tsv"):
             acronyms = split_list(row["acronyms"])
-            info = OrgInfo(row["name"], acronyms[0] if acronyms else None, row["kind"] or "organization",
-                           row["country"].upper() or None)
+            info = OrgInfo(
+                row["name"],
+                acronyms[0] if acronyms else None,
+                row["kind"] or "organization",
+                row["country"].upper() or None,
+            )
             for name in [row["name"], *split_list(row["aliases"]), *acronyms]:
                 self.orgs.add(name, info)
 
@@ -141,8 +145,13 @@ class Gazetteer:
 
     def _load_ranks(self, source: Source) -> None:
         for row in source.rows("ranks.tsv"):
-            info = RankInfo(row["rank"], row["grade"] or None, row["nato"] or None,
-                            tuple(split_list(row["services"])), row["category"])
+            info = RankInfo(
+                row["rank"],
+                row["grade"] or None,
+                row["nato"] or None,
+                tuple(split_list(row["services"])),
+                row["category"],
+            )
             for name in [row["rank"], *split_list(row["variants"])]:
                 # all-caps codes (COL, SGT) collide with acronyms; those with a digit (CW2, PO1) do not
                 if len(name) >= 2 and (not name.isupper() or any(c.isdigit() for c in name)):

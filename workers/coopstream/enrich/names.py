@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from coopstream.enrich.context import (
     P_ACRONYM,
@@ -27,8 +28,17 @@ def gazetteer_names(ctx: Context) -> None:
     for h in ctx.orgs:
         info: OrgInfo = h.payloads[0]
         prio = P_GAZ_MULTI if " " in h.key else P_GAZ
-        ctx.add(Candidate(h.start, h.end, "organization", info.name, prio,
-                          {"kind": info.kind, "country": info.country}, acronym=info.acronym))
+        ctx.add(
+            Candidate(
+                h.start,
+                h.end,
+                "organization",
+                info.name,
+                prio,
+                {"kind": info.kind, "country": info.country},
+                acronym=info.acronym,
+            )
+        )
     for h in ctx.ops:
         op: OpInfo = h.payloads[0]
         end, name = h.end, ctx.text[h.start : h.end]
@@ -37,23 +47,34 @@ def gazetteer_names(ctx: Context) -> None:
         if m:
             end, year = h.end + 5, int(ctx.text[h.end + 1 : h.end + 5])
             name = f"{name} {year}"
-        ctx.add(Candidate(h.start, end, "operation", name, P_PATTERN, {"kind": op.kind, "year": year},
-                          key=_norm(op.name)))
+        ctx.add(
+            Candidate(h.start, end, "operation", name, P_PATTERN, {"kind": op.kind, "year": year}, key=_norm(op.name))
+        )
     for h in ctx.geo:
         for kind, value in h.payloads:
             if kind == "country":
-                info = ctx.gaz.countries.get(value)
-                if info:
-                    ctx.add(Candidate(h.start, h.end, "location", info.name,
-                                      P_GAZ_MULTI if " " in h.key else P_GAZ,
-                                      {"kind": "country", "country": info.code, "lat": info.lat, "lon": info.lon}))
+                country = ctx.gaz.countries.get(value)
+                if country:
+                    ctx.add(
+                        Candidate(
+                            h.start,
+                            h.end,
+                            "location",
+                            country.name,
+                            P_GAZ_MULTI if " " in h.key else P_GAZ,
+                            {"kind": "country", "country": country.code, "lat": country.lat, "lon": country.lon},
+                        )
+                    )
                 break
             if kind == "place":
                 place: Place = value
                 surface = ctx.text[h.start : h.end]
                 name = place.name if "." in surface or surface.isupper() else surface
-                ctx.add(Candidate(h.start, h.end, "location", name,
-                                  P_GAZ_MULTI if " " in h.key else P_GAZ, _place_attrs(place)))
+                ctx.add(
+                    Candidate(
+                        h.start, h.end, "location", name, P_GAZ_MULTI if " " in h.key else P_GAZ, _place_attrs(place)
+                    )
+                )
                 break
 
 
@@ -198,7 +219,7 @@ def _extend_back(ctx: Context, toks: list[Token], i: int) -> int:
 
 def _first_headed_segment(ctx: Context, toks: list[Token]) -> int:
     seg_start = 0
-    for i, t in enumerate(toks + [None]):  # type: ignore[list-item]
+    for i, t in enumerate([*toks, None]):
         if t is None or t.text in ("of", "for", "on", "in"):
             seg = [x.text for x in toks[seg_start:i]]
             if _org_head(ctx, seg) or _place_head(ctx, seg):
@@ -252,15 +273,16 @@ _PARENT = re.compile(r"^\d+(?:st|nd|rd|th|d) [A-Z][\w ]*(?:Regiment|Brigade|Grou
 
 
 def military_units(ctx: Context) -> None:
-    """"1st Battalion, 228th Aviation Regiment": a unit and its parent, named together."""
+    """ "1st Battalion, 228th Aviation Regiment": a unit and its parent, named together."""
     chunks = ctx.chunks
-    for a, b in zip(chunks, chunks[1:], strict=False):
+    for a, b in pairwise(chunks):
         if ctx.text[a.end : b.start] != ", ":
             continue
         first, second = ctx.text[a.start : a.end], ctx.text[b.start : b.end]
         if _UNIT.match(first) and _PARENT.match(second):
-            ctx.add(Candidate(a.start, b.end, "organization", ctx.text[a.start : b.end], P_PATTERN,
-                              {"kind": "military"}))
+            ctx.add(
+                Candidate(a.start, b.end, "organization", ctx.text[a.start : b.end], P_PATTERN, {"kind": "military"})
+            )
 
 
 def chunk_names(ctx: Context) -> None:
@@ -307,17 +329,34 @@ def _classify(ctx: Context, toks: list[Token]) -> None:
     if words[0] in ("Operation", "Exercise") and len(words) > 1:
         start = toks[1].start if words[0] == "Exercise" else toks[0].start
         year = int(words[-1]) if toks[-1].is_year else None
-        ctx.add(Candidate(start, toks[-1].end, "operation", text[start : toks[-1].end], P_PATTERN,
-                          {"kind": "operation" if words[0] == "Operation" else "exercise", "year": year},
-                          key=_norm(" ".join(w for w in words[1:] if not w.isdigit()))))
+        ctx.add(
+            Candidate(
+                start,
+                toks[-1].end,
+                "operation",
+                text[start : toks[-1].end],
+                P_PATTERN,
+                {"kind": "operation" if words[0] == "Operation" else "exercise", "year": year},
+                key=_norm(" ".join(w for w in words[1:] if not w.isdigit())),
+            )
+        )
         return
-    if toks[-1].is_year and len(toks) >= 2 and not any(w in gaz.org_heads for w in words):
-        if _sentence_has_cue(ctx, toks[0].start, gaz.op_cues):
-            kind = "conference" if any(w in gaz.conference_heads for w in words) else "exercise"
-            base = " ".join(words[:-1])
-            ctx.add(Candidate(toks[0].start, toks[-1].end, "operation", text[toks[0].start : toks[-1].end],
-                              P_CHUNK, {"kind": kind, "year": int(words[-1])}, key=_norm(base)))
-            return
+    yearly = toks[-1].is_year and len(toks) >= 2 and not any(w in gaz.org_heads for w in words)
+    if yearly and _sentence_has_cue(ctx, toks[0].start, gaz.op_cues):
+        kind = "conference" if any(w in gaz.conference_heads for w in words) else "exercise"
+        base = " ".join(words[:-1])
+        ctx.add(
+            Candidate(
+                toks[0].start,
+                toks[-1].end,
+                "operation",
+                text[toks[0].start : toks[-1].end],
+                P_CHUNK,
+                {"kind": kind, "year": int(words[-1])},
+                key=_norm(base),
+            )
+        )
+        return
     seg = _first_headed_segment(ctx, toks)
     toks = _strip_leading(ctx, toks[seg:])
     toks = _cut_trailing_dates(ctx, toks)
@@ -344,7 +383,7 @@ def _classify(ctx: Context, toks: list[Token]) -> None:
 
 
 def _cut_trailing_dates(ctx: Context, toks: list[Token]) -> list[Token]:
-    """"U.S. Central Command on Tuesday": a connector before a day or month ends the name."""
+    """ "U.S. Central Command on Tuesday": a connector before a day or month ends the name."""
     for i, t in enumerate(toks):
         if t.text in ctx.gaz.connectors and i + 1 < len(toks) and toks[i + 1].text in ctx.gaz.not_places:
             return toks[:i]
@@ -352,7 +391,7 @@ def _cut_trailing_dates(ctx: Context, toks: list[Token]) -> list[Token]:
 
 
 def _strong_place(ctx: Context, words: list[str]) -> bool:
-    """"Krtsanisi National Training Center": a place head after a proper, non-generic word."""
+    """ "Krtsanisi National Training Center": a place head after a proper, non-generic word."""
     joined = " ".join(words)
     for head in ctx.gaz.strong_place_heads:
         if joined.endswith(" " + head):
@@ -425,8 +464,16 @@ def places_in_context(ctx: Context) -> None:
                 continue
             name = " ".join(w if not w.isupper() or len(w) < 3 else w[0] + w[1:].lower() for w in words)
             listed.add(part[-1].end)
-            ctx.add(Candidate(part[0].start, part[-1].end, "location", name, P_CONTEXT,
-                              {"kind": "place", "country": country or None}))
+            ctx.add(
+                Candidate(
+                    part[0].start,
+                    part[-1].end,
+                    "location",
+                    name,
+                    P_CONTEXT,
+                    {"kind": "place", "country": country or None},
+                )
+            )
 
 
 def _split_and(toks: list[Token]) -> list[list[Token]]:

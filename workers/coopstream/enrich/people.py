@@ -16,8 +16,23 @@ _APPOSITIVE_AFTER = re.compile(
     r"commanding|executive|program|mission|ambassador|vice|assistant|leader|coordinator|spokesperson|"
     r"spokesman|spokeswoman|founder|chairman|chairwoman|chair|governor|mayor|[A-Z][a-z]+ (?:of|for)\b)"
 )
-_LOWER_PLACE_NOUNS = ("neighborhood", "neighbourhood", "district", "street", "avenue", "province", "village",
-                      "community", "barrio", "municipality", "region", "county", "parish", "school", "hospital")
+_LOWER_PLACE_NOUNS = (
+    "neighborhood",
+    "neighbourhood",
+    "district",
+    "street",
+    "avenue",
+    "province",
+    "village",
+    "community",
+    "barrio",
+    "municipality",
+    "region",
+    "county",
+    "parish",
+    "school",
+    "hospital",
+)
 
 
 def _name_tokens(ctx: Context, i: int, limit: int = 5) -> list[Token]:
@@ -128,9 +143,11 @@ def _affiliation_before(ctx: Context, offset: int) -> str | None:
 
 
 def _role_after(ctx: Context, end: int) -> str | None:
-    """", commander of U.S. Southern Command," after a name."""
-    m = re.match(r",\s+(?:the\s+)?([a-zA-Z](?:U\.S\.|[^,.;()\"]){2,80}?)(?=[,.;(\"]|\s+(?:said|and|during|at|in|to)\b)",
-                 ctx.text[end : end + 120])
+    """ ", commander of U.S. Southern Command," after a name."""
+    m = re.match(
+        r",\s+(?:the\s+)?([a-zA-Z](?:U\.S\.|[^,.;()\"]){2,80}?)(?=[,.;(\"]|\s+(?:said|and|during|at|in|to)\b)",
+        ctx.text[end : end + 120],
+    )
     if not m:
         return None
     role = m.group(1).strip()
@@ -141,15 +158,49 @@ def _role_after(ctx: Context, end: int) -> str | None:
 
 
 _ROLE_STARTS = frozenset(
-    "commander deputy chief director president head minister secretary commanding executive program "
-    "mission ambassador vice assistant leader coordinator spokesperson spokesman spokeswoman chairman chair "
-    "commandant governor mayor commodore command adviser advisor surgeon manager representative "
-    "attaché attache chargé charge".split()
+    [
+        "commander",
+        "deputy",
+        "chief",
+        "director",
+        "president",
+        "head",
+        "minister",
+        "secretary",
+        "commanding",
+        "executive",
+        "program",
+        "mission",
+        "ambassador",
+        "vice",
+        "assistant",
+        "leader",
+        "coordinator",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "chairman",
+        "chair",
+        "commandant",
+        "governor",
+        "mayor",
+        "commodore",
+        "command",
+        "adviser",
+        "advisor",
+        "surgeon",
+        "manager",
+        "representative",
+        "attaché",
+        "attache",
+        "chargé",
+        "charge",
+    ]
 )
 
 
 def titled(ctx: Context) -> None:
-    """"Minister of Defense Jorge Chavez", "U.S. Ambassador to Colombia Margaret L. Ashford"."""
+    """ "Minister of Defense Jorge Chavez", "U.S. Ambassador to Colombia Margaret L. Ashford"."""
     for h in ctx.titles:
         info: TitleInfo = h.payloads[0]
         if not h.key[0].isupper():

@@ -1,6 +1,6 @@
 """The enrichment: one raw article in, one enriched event out. Pure: no I/O, no clock of its own.
 
-    clean -> entities -> countries -> themes -> engagements -> event (deterministic id)
+clean -> entities -> countries -> themes -> engagements -> event (deterministic id)
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from coopstream.enrich.themes import ThemeModel
 from coopstream.schemas import (
     Country,
     Dateline,
-    EnrichedEvent,
     Engagement,
+    EnrichedEvent,
     Entity,
     Provenance,
     RawArticle,
@@ -72,8 +72,10 @@ class Enricher:
         ctx = Context.build(doc.clean, gaz)
         dl = find_dateline(doc.clean)
         dl_date = parse_dateline_date(dl.date_text) if dl else None
-        published = normalise_published(article.published_at) or _stamp_date(article.text) or (
-            dl_date.isoformat() if dl_date else None
+        published = (
+            normalise_published(article.published_at)
+            or _stamp_date(article.text)
+            or (dl_date.isoformat() if dl_date else None)
         )
         ctx.year = dl_date.year if dl_date else (int(published[:4]) if published else None)
         found = find_entities(ctx, dl)
@@ -83,8 +85,9 @@ class Enricher:
         org_spans = [m for f in found if f.type == "organization" for m in f.mentions]
         themes = self.k.themes.score(doc.clean, sents, set(counts), org_spans)
         dl_loc = next((f for f in found if f.type == "location" and dl and (dl.start, dl.end) in f.mentions), None)
-        engagements = self.k.engagements.find(doc.clean, sents, found, ctx.year, dl_loc, dl.start if dl else 0,
-                                              dl_date.month if dl_date else None)
+        engagements = self.k.engagements.find(
+            doc.clean, sents, found, ctx.year, dl_loc, dl.start if dl else 0, dl_date.month if dl_date else None
+        )
         theme_ids = [t.id for t in themes]
         return EnrichedEvent(
             event_id=self.event_id(article),
@@ -106,7 +109,7 @@ class Enricher:
             ],
             engagements=[
                 Engagement(
-                    type=e.type,  # type: ignore[arg-type]
+                    type=e.type,
                     actors=e.actors,
                     counterparts=e.counterparts,
                     location=e.location,
@@ -143,8 +146,7 @@ def _stamp_date(raw: str) -> str | None:
 def _entity(doc: Doc, f: Found) -> Entity:
     mentions = sorted(set(f.mentions))
     attrs = {k: v for k, v in f.attributes.items() if v is not None and v != ""}
-    return Entity(type=f.type, name=f.name, mentions=[doc.span(s, e) for s, e in mentions],  # type: ignore[arg-type]
-                  attributes=attrs)
+    return Entity(type=f.type, name=f.name, mentions=[doc.span(s, e) for s, e in mentions], attributes=attrs)
 
 
 def _resolve_ambiguous(ctx: Context, found: list[Found]) -> None:
@@ -174,4 +176,3 @@ def _detect_language(text: str) -> str | None:
     scores: dict[str, int] = {lang: sum(1 for w in words if w in vocab) for lang, vocab in _LANG_WORDS.items()}
     best = max(scores, key=lambda k: scores[k])
     return best if scores[best] >= 2 else None
-

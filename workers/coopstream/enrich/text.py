@@ -41,7 +41,9 @@ _SAME_LENGTH = str.maketrans(
     }
 )
 # characters dropped from the clean view: zero-width and directional marks
-_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 # page furniture of scraped public-affairs pages
 _BOILERPLATE = [
@@ -50,8 +52,9 @@ _BOILERPLATE = [
     # the truncated caption that the full caption repeats: "... ...... read more read more"
     re.compile(r"(?:Courtesy Photo|Photo By [^|\n]{1,80}) \|[^\n]{0,400}?\.{3,} ?read more(?: read more)?"),
     re.compile(r"see less \| View Image Page"),
-    re.compile(r"^[ \t]*(?:Share this:?|Share on \w+|Related (?:Stories|Links|Articles):?|Print|Email)[ \t]*$",
-               re.MULTILINE),
+    re.compile(
+        r"^[ \t]*(?:Share this:?|Share on \w+|Related (?:Stories|Links|Articles):?|Print|Email)[ \t]*$", re.MULTILINE
+    ),
     re.compile(r"\bShare this:"),
 ]
 

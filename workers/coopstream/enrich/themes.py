@@ -74,8 +74,13 @@ class ThemeModel:
     def about_cooperation(self, text: str, countries: set[str]) -> bool:
         return bool(countries - {self.home}) or bool(self.gate.find(text))
 
-    def score(self, text: str, sentences: list[tuple[int, int]], countries: set[str],
-              names: list[tuple[int, int]] | None = None) -> list[ThemeHit]:
+    def score(
+        self,
+        text: str,
+        sentences: list[tuple[int, int]],
+        countries: set[str],
+        names: list[tuple[int, int]] | None = None,
+    ) -> list[ThemeHit]:
         """Themes of a text; ``names`` are organization name spans, where weak cues do not count."""
         if not self.about_cooperation(text, countries):
             return []

@@ -23,8 +23,10 @@ class Token:
         self.index = index
         ch = text[0]
         self.word = ch.isalnum()
-        self.cap = (ch.isupper() and ch.isalpha()) or (ch.isdigit() and bool(_ORDINAL.match(text))) or (
-            ch in "IVX" and bool(_ORDINAL.match(text))
+        self.cap = (
+            (ch.isupper() and ch.isalpha())
+            or (ch.isdigit() and bool(_ORDINAL.match(text)))
+            or (ch in "IVX" and bool(_ORDINAL.match(text)))
         )
         self.is_number = text.isdigit()
         self.is_year = self.is_number and bool(_YEAR.match(text))
@@ -60,8 +62,9 @@ class Chunk:
         return [t.text for t in self.tokens]
 
 
-def chunks(text: str, tokens: list[Token], connectors: frozenset[str],
-           in_after: frozenset[str] = frozenset()) -> list[Chunk]:
+def chunks(
+    text: str, tokens: list[Token], connectors: frozenset[str], in_after: frozenset[str] = frozenset()
+) -> list[Chunk]:
     """Maximal capitalised runs; connectors and dashes only between capitalised tokens.
 
     A run does not cross a line break, a comma or any other punctuation except
@@ -86,11 +89,15 @@ def chunks(text: str, tokens: list[Token], connectors: frozenset[str],
                 continue
             # connectors (possibly several: "of the") followed by a capitalised token
             k = j
-            while k < n and (
-                tokens[k].text in connectors
-                or tokens[k].text in ("–", "-")
-                or (tokens[k].text == "in" and tokens[k - 1].text in in_after)
-            ) and "\n" not in gap(text, tokens[k - 1], tokens[k]):
+            while (
+                k < n
+                and (
+                    tokens[k].text in connectors
+                    or tokens[k].text in ("–", "-")
+                    or (tokens[k].text == "in" and tokens[k - 1].text in in_after)
+                )
+                and "\n" not in gap(text, tokens[k - 1], tokens[k])
+            ):
                 k += 1
             if k > j and k < n and tokens[k].cap and "\n" not in gap(text, tokens[k - 1], tokens[k]):
                 run.extend(tokens[j:k])

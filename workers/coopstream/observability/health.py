@@ -114,7 +114,7 @@ def _handler_class(health: Health, registry: CollectorRegistry) -> type[BaseHTTP
     class Handler(BaseHTTPRequestHandler):
         server_version = "coopstream"
 
-        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             if path == "/metrics":
                 self._reply(HTTPStatus.OK, generate_latest(registry), CONTENT_TYPE_PLAIN_0_0_4)
@@ -136,7 +136,7 @@ def _handler_class(health: Health, registry: CollectorRegistry) -> type[BaseHTTP
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the standard library's name)
+        def log_message(self, format: str, *args: Any) -> None:
             pass  # probes every few seconds would drown the worker's own log
 
     return Handler
