@@ -52,6 +52,8 @@ class Context:
     ranks: list[Hit]
     titles: list[Hit]
     title_spans: list[tuple[int, int]] = field(default_factory=list)
+    title_starts: list[int] = field(default_factory=list)
+    chunk_starts: list[int] = field(default_factory=list)
     dateline_country: str | None = None
     year: int | None = None
     candidates: list[Candidate] = field(default_factory=list)
@@ -71,7 +73,9 @@ class Context:
             ranks=longest(gaz.ranks.find(text)),
             titles=longest(gaz.titles.find(text)),
         )
-        ctx.title_spans = [(h.start, h.end) for h in ctx.ranks + ctx.titles]
+        ctx.title_spans = sorted((h.start, h.end) for h in ctx.ranks + ctx.titles)
+        ctx.title_starts = [a for a, _ in ctx.title_spans]
+        ctx.chunk_starts = [c.start for c in ctx.chunks]
         return ctx
 
     def token_at(self, offset: int) -> int:
@@ -120,6 +124,24 @@ def resolve(cands: list[Candidate]) -> list[Candidate]:
         taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         kept.append(c)
     return sorted(kept, key=lambda c: c.start)
+
+
+class Mask:
+    """Which characters some spans cover: constant-time questions about a span."""
+
+    def __init__(self, size: int, spans: list[tuple[int, int]] | None = None) -> None:
+        self.bits = bytearray(size + 1)
+        for a, b in spans or []:
+            self.add(a, b)
+
+    def add(self, a: int, b: int) -> None:
+        self.bits[a:b] = b"\x01" * (b - a)
+
+    def covers(self, a: int, b: int) -> bool:
+        return b > a and self.bits.find(0, a, b) == -1
+
+    def touches(self, a: int, b: int) -> bool:
+        return self.bits.find(1, a, b) != -1
 
 
 class _Reach:

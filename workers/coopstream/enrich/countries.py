@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from coopstream.enrich.context import Context, longest
+from coopstream.enrich.context import Context, Mask, longest
 from coopstream.enrich.entities import Found
 
 # entity kinds whose inner words are not country mentions: "Cmdr. Brian T. Jordan", "USS Canberra"
@@ -43,12 +43,12 @@ def resolve_georgia(ctx: Context, code: str, key: str) -> str:
 def count_countries(ctx: Context, found: list[Found]) -> Counter[str]:
     """Country codes with their mention counts."""
     counts: Counter[str] = Counter()
-    opaque = _opaque_spans(found)
+    opaque = Mask(len(ctx.text), _opaque_spans(found))
     loc_spans = {m: f for f in found if f.type == "location" for m in f.mentions}
     for h in longest(ctx.geo):
         kind, value = h.payloads[0]
         owner = loc_spans.get((h.start, h.end))
-        if owner is None and any(s <= h.start and h.end <= e for s, e in opaque):
+        if owner is None and opaque.covers(h.start, h.end):
             continue
         if kind == "country":
             counts[resolve_georgia(ctx, value, h.key)] += 1
@@ -57,12 +57,13 @@ def count_countries(ctx: Context, found: list[Found]) -> Counter[str]:
                 counts[resolve_georgia(ctx, value, "Georgia" if value == "GE" else h.key)] += 1
         elif kind == "place" and value.country:
             counts[value.country] += 1
+    geo_spans = {(h.start, h.end) for h in ctx.geo}
     for f in found:
         if f.type != "location":
             continue
         code = f.attributes.get("country")
         if isinstance(code, str) and code:
-            gaz_mentions = sum(1 for h in ctx.geo for m in f.mentions if (h.start, h.end) == m)
+            gaz_mentions = sum(1 for m in f.mentions if m in geo_spans)
             extra = len(f.mentions) - gaz_mentions
             if extra > 0:
                 counts[code] += extra

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from itertools import pairwise
 
 from coopstream.enrich.context import (
@@ -149,12 +150,15 @@ def acronyms(ctx: Context) -> None:
 
 
 def _chunk_ending_at(ctx: Context, end: int) -> Chunk | None:
-    for ch in ctx.chunks:
-        if ch.end == end:
-            return ch
-        if ch.start < end < ch.end:
-            toks = tuple(t for t in ch.tokens if t.end <= end)
-            return Chunk(toks) if toks else None
+    i = bisect_right(ctx.chunk_starts, end - 1) - 1
+    if i < 0:
+        return None
+    ch = ctx.chunks[i]
+    if ch.end == end:
+        return ch
+    if ch.start < end < ch.end:
+        toks = tuple(t for t in ch.tokens if t.end <= end)
+        return Chunk(toks) if toks else None
     return None
 
 
@@ -256,7 +260,9 @@ def _norm(name: str) -> str:
 
 def _split_on_titles(ctx: Context, chunk: Chunk) -> list[list[Token]]:
     """Cut a chunk where a rank or a title begins: "Joint Command of the Armed Forces Chief"."""
-    cuts = [(s, e) for s, e in ctx.title_spans if chunk.start <= s < chunk.end]
+    lo = bisect_left(ctx.title_starts, chunk.start)
+    hi = bisect_left(ctx.title_starts, chunk.end)
+    cuts = ctx.title_spans[lo:hi]
     pieces: list[list[Token]] = [[]]
     for t in chunk.tokens:
         inside = next(((s, e) for s, e in cuts if s <= t.start < e), None)

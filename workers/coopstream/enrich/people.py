@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from coopstream.enrich.context import P_CONTEXT, P_COREF, P_RANKED, P_TITLED, Candidate, Context
+from coopstream.enrich.context import P_CONTEXT, P_COREF, P_RANKED, P_TITLED, Candidate, Context, Mask
 from coopstream.enrich.gazetteer import RankInfo, TitleInfo
 from coopstream.enrich.tokens import Token
 
@@ -248,7 +248,7 @@ def contextual(ctx: Context) -> None:
     """Names next to speech verbs or appositions, and names that start with a known given name."""
     gaz, text = ctx.gaz, ctx.text
     title_ends = {h.end for h in ctx.titles + ctx.ranks}
-    places = [(h.start, h.end) for h in ctx.geo]
+    places = Mask(len(text), [(h.start, h.end) for h in ctx.geo])
     for chunk in ctx.chunks:
         first = chunk.tokens[0].index
         for t in chunk.tokens:  # a title or rank opening the chunk is not part of the name
@@ -263,7 +263,7 @@ def contextual(ctx: Context) -> None:
         words = [t.text for t in toks]
         if any(w in gaz.demonyms or w in gaz.country_names for w in words):
             continue
-        if any(s < toks[-1].end and toks[0].start < e for s, e in places):
+        if places.touches(toks[0].start, toks[-1].end):
             continue
         start, end, name = _span_of(ctx, toks)
         before = text[max(0, start - 30) : start]

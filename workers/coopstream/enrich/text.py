@@ -108,6 +108,11 @@ def _decode(raw: str) -> tuple[str, list[int], list[int]]:
 
 def _copy(raw: str, a: int, b: int, out: list[str], starts: list[int], ends: list[int]) -> None:
     chunk = raw[a:b].translate(_SAME_LENGTH)
+    if not _NEEDS_SLOW.search(chunk):
+        out.append(chunk)
+        starts.extend(range(a, b))
+        ends.extend(range(a + 1, b + 1))
+        return
     for i, ch in enumerate(chunk, a):
         if ch in _INVISIBLE or _is_surrogate(ch):
             continue

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 # initialisms (U.S.), words with inner hyphens or apostrophes (d'Ivoire, Asante-Boateng), single punctuation
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-–]\w+|'(?!s\b)\w+)*|[^\w\s]")
@@ -44,19 +43,15 @@ def gap(text: str, a: Token, b: Token) -> str:
     return text[a.end : b.start]
 
 
-@dataclass(frozen=True, slots=True)
 class Chunk:
     """A run of capitalised tokens, with connectors ("of the") between them."""
 
-    tokens: tuple[Token, ...]
+    __slots__ = ("end", "start", "tokens")
 
-    @property
-    def start(self) -> int:
-        return self.tokens[0].start
-
-    @property
-    def end(self) -> int:
-        return self.tokens[-1].end
+    def __init__(self, tokens: tuple[Token, ...]) -> None:
+        self.tokens = tokens
+        self.start = tokens[0].start
+        self.end = tokens[-1].end
 
     def words(self) -> list[str]:
         return [t.text for t in self.tokens]
