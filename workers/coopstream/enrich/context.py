@@ -54,6 +54,7 @@ class Context:
     title_spans: list[tuple[int, int]] = field(default_factory=list)
     title_starts: list[int] = field(default_factory=list)
     chunk_starts: list[int] = field(default_factory=list)
+    title_at: dict[int, int] = field(default_factory=dict)
     dateline_country: str | None = None
     year: int | None = None
     candidates: list[Candidate] = field(default_factory=list)
@@ -76,6 +77,7 @@ class Context:
         ctx.title_spans = sorted((h.start, h.end) for h in ctx.ranks + ctx.titles)
         ctx.title_starts = [a for a, _ in ctx.title_spans]
         ctx.chunk_starts = [c.start for c in ctx.chunks]
+        ctx.title_at = {h.start: h.end for h in ctx.titles}
         return ctx
 
     def token_at(self, offset: int) -> int:

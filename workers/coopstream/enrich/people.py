@@ -39,7 +39,7 @@ def _name_tokens(ctx: Context, i: int, limit: int = 5) -> list[Token]:
     """The name starting at token ``i``: capitalised words, initials, particles."""
     toks, text, gaz = ctx.tokens, ctx.text, ctx.gaz
     out: list[Token] = []
-    title_spans = {h.start: h.end for h in ctx.titles}
+    title_spans = ctx.title_at
     while i < len(toks) and (toks[i].text in gaz.honorifics or toks[i].start in title_spans):
         if toks[i].start in title_spans:  # a further title: "Director Commissioner Eliécer ..."
             stop = title_spans[toks[i].start]

@@ -85,7 +85,9 @@ class ThemeModel:
         if not self.about_cooperation(text, countries):
             return []
         excluded = [(h.start, h.end, set(h.payloads)) for h in self.exclude.find(text)]
-        names = names or []
+        in_names = bytearray(len(text) + 1)
+        for a, b in names or []:
+            in_names[a:b] = b"\x01" * (b - a)
         lowered = text.lower() if len(text.lower()) == len(text) else text
         kinds = [self._sentence_kind(lowered[a:b]) for a, b in sentences]
         starts = [a for a, _ in sentences]
@@ -99,7 +101,7 @@ class ThemeModel:
                     continue
                 if any(s <= hit.start and hit.end <= e and cue.theme in ts for s, e, ts in excluded):
                     continue
-                if cue.weight < self.name_floor and any(s <= hit.start and hit.end <= e for s, e in names):
+                if cue.weight < self.name_floor and in_names.find(0, hit.start, hit.end) == -1:
                     continue
                 w = cue.weight * (self.listing_factor if listing else 1.0) * (self.planned_factor if planned else 1.0)
                 per = weights.setdefault(cue.theme, {})
