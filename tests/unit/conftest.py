@@ -29,7 +29,3 @@ def seed_text() -> str:
 def seed_event(enricher: Enricher, seed_text: str) -> EnrichedEvent:
     article = RawArticle(id="seed", text=seed_text, published_at="2023-09-13")
     return enricher.enrich(article, processed_at="2026-01-01T00:00:00Z")
-
-
-def enrich_text(enricher: Enricher, text: str, **fields: str) -> EnrichedEvent:
-    return enricher.enrich(RawArticle(id="t", text=text, **fields), processed_at="2026-01-01T00:00:00Z")

@@ -22,6 +22,9 @@ def _opaque_spans(found: list[Found]) -> list[tuple[int, int]]:
     return spans
 
 
+_FUNCTION_WORDS = frozenset("at and or for with to by from on during while but as in of".split())
+
+
 def _is_language(ctx: Context, start: int, end: int) -> bool:
     """ "delivered in Spanish", "Spanish-language": an adjective naming a language, not a country."""
     before = ctx.text[max(0, start - 4) : start]
@@ -29,7 +32,11 @@ def _is_language(ctx: Context, start: int, end: int) -> bool:
     nxt = re.match(r"[\s-]*([a-z]+)", after)
     if nxt and nxt.group(1) in ctx.gaz.language_nouns:
         return True
-    return before.endswith("in ") and not (nxt and after[:1] == " ")
+    if not before.endswith("in "):
+        return False
+    # "in Spanish." / "in Spanish at the academy": the language; "in Spanish waters": the country
+    follower = re.match(r" ([a-z]+)", after)
+    return follower is None or follower.group(1) in _FUNCTION_WORDS
 
 
 def resolve_georgia(ctx: Context, code: str, key: str) -> str:

@@ -69,6 +69,14 @@ class KafkaSource:
         return self._consumer
 
     def subscribe(self, handler: RebalanceHandler) -> None:
+        # Load the topic's partitions before the first JoinGroup. Otherwise the group leader may assign
+        # from empty metadata and rejoin as soon as the metadata arrives, and kafka-python 3.0.12 drops the
+        # result of a metadata-triggered rejoin that outlives the poll that started it (the member then
+        # holds no partition until the next rebalance).
+        try:
+            self._consumer.partitions_for_topic(self.topic)
+        except KafkaError as exc:
+            raise StreamError(f"cannot read the metadata of {self.topic}: {exc!r}") from exc
         self._consumer.subscribe([self.topic], listener=_Listener(handler, self._consumer))
 
     def poll(self, max_records: int, timeout_ms: int) -> list[Record]:
