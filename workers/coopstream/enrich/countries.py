@@ -22,7 +22,9 @@ def _opaque_spans(found: list[Found]) -> list[tuple[int, int]]:
     return spans
 
 
-_FUNCTION_WORDS = frozenset("at and or for with to by from on during while but as in of".split())
+_FUNCTION_WORDS = frozenset(
+    ["at", "and", "or", "for", "with", "to", "by", "from", "on", "during", "while", "but", "as", "in", "of"]
+)
 
 
 def _is_language(ctx: Context, start: int, end: int) -> bool:
