@@ -144,6 +144,7 @@ def _group(ctx: Context, kept: list[Candidate]) -> list[Found]:
     for c in kept:
         if c.acronym:
             acr_of[fold(c.acronym)] = c.key
+    members: list[tuple[Candidate, Found]] = []
     for c in kept:
         key = acr_of.get(c.key, c.key) if c.type in ("organization", "operation") else c.key
         if c.type == "person":
@@ -152,13 +153,45 @@ def _group(ctx: Context, kept: list[Candidate]) -> list[Found]:
         if g is None:
             g = groups[(c.type, key)] = Found(c.type, c.name, first=c.start)
         g.mentions.append((c.start, c.end))
+        g.name = _better_name(c, g.name)
+        members.append((c, g))
+    # attributes: the most trusted finder first (a gazetteer's coordinates over a guess from context)
+    for c, g in sorted(members, key=lambda cg: -cg[0].priority):
         for k, v in c.attrs.items():
             if v is not None and k not in g.attributes and k != "short":
                 g.attributes[k] = v
         if c.acronym and "acronym" not in g.attributes and c.acronym != c.name:
             g.attributes["acronym"] = c.acronym
-        g.name = _better_name(c, g.name)
+    for g in groups.values():  # what the gazetteer knows of a name found by pattern
+        if g.type == "organization" and "kind" not in g.attributes:
+            known = ctx.gaz.orgs.lookup(g.name) or ctx.gaz.orgs.lookup(str(g.attributes.get("acronym", "")))
+            if known:
+                g.attributes.setdefault("kind", known[0].kind)
+                if known[0].country:
+                    g.attributes.setdefault("country", known[0].country)
+            else:
+                _infer_org(ctx, g)
     return sorted(groups.values(), key=lambda g: g.first)
+
+
+def _infer_org(ctx: Context, g: Found) -> None:
+    """Kind from the name's words, country from a country or adjective inside it ("Peruvian Navy")."""
+    words = set(g.name.replace("-", " ").split())
+    words |= {" ".join(p) for p in zip(g.name.split(), g.name.split()[1:], strict=False)}
+    for kind, vocab in ctx.gaz.org_kind_words:
+        if words & vocab:
+            g.attributes.setdefault("kind", kind)
+            break
+    if "country" in g.attributes or g.attributes.get("kind") == "vessel":
+        return
+    if g.name.startswith("U.S. "):
+        g.attributes["country"] = "US"
+        return
+    for h in ctx.gaz.geo.find(g.name):
+        kind, value = h.payloads[0]
+        if kind in ("country", "demonym"):
+            g.attributes["country"] = value
+            return
 
 
 def _person_key(key: str, groups: dict[tuple[str, str], Found]) -> str:

@@ -99,6 +99,9 @@ class Gazetteer:
         self.ambiguous: dict[str, Any] = dict(self.lex.get("ambiguous_countries", {}))
         self.honorifics = frozenset(self.lex.get("honorifics", []))
         self.adjectival_followers = frozenset(self.lex.get("adjectival_followers", []))
+        self.org_kind_words: list[tuple[str, frozenset[str]]] = [
+            (kind, frozenset(words)) for kind, words in self.lex.get("org_kind_words", {}).items()
+        ]
         self.org_qualifiers = frozenset(self.lex.get("org_qualifiers", []))
         self.in_after = frozenset(self.lex.get("in_connector_after", []))
         self.strong_place_heads = tuple(self.lex.get("strong_place_heads", []))

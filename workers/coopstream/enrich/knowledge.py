@@ -60,6 +60,10 @@ class Matcher:
             self._auto.make_automaton()
         return self
 
+    def lookup(self, key: str) -> tuple[Any, ...]:
+        """The payloads of one exact key (after ``build``)."""
+        return tuple(self._payloads.get(key.lower() if self.casefold else key, ()))
+
     def __len__(self) -> int:
         return len(self._payloads)
 
