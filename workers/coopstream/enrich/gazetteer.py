@@ -98,6 +98,7 @@ class Gazetteer:
         self.vessel_re = re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in prefixes) + r") ")
         self.ambiguous: dict[str, Any] = dict(self.lex.get("ambiguous_countries", {}))
         self.honorifics = frozenset(self.lex.get("honorifics", []))
+        self.cache: dict[tuple[str, ...], bool] = {}  # answers of pure word-class questions
         self.adjectival_followers = frozenset(self.lex.get("adjectival_followers", []))
         self.org_kind_words: list[tuple[str, frozenset[str]]] = [
             (kind, frozenset(words)) for kind, words in self.lex.get("org_kind_words", {}).items()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from itertools import pairwise
 
 from coopstream.enrich.context import (
@@ -232,11 +233,27 @@ def _first_headed_segment(ctx: Context, toks: list[Token]) -> int:
     return 0
 
 
+def _cached(ctx: Context, fn: Callable[[Context, list[str]], bool], words: list[str]) -> bool:
+    """Word-class answers depend on the words alone: remember them across articles (bounded)."""
+    cache = ctx.gaz.cache
+    key = (fn.__name__, *words)
+    hit = cache.get(key)
+    if hit is None:
+        hit = fn(ctx, words)
+        if len(cache) < 100_000:
+            cache[key] = hit
+    return hit
+
+
 def _org_head(ctx: Context, words: list[str]) -> bool:
     return any(w in ctx.gaz.org_heads for w in words) or "Task Force" in " ".join(words)
 
 
 def _place_head(ctx: Context, words: list[str]) -> bool:
+    return _cached(ctx, _place_head_uncached, words)
+
+
+def _place_head_uncached(ctx: Context, words: list[str]) -> bool:
     """Ends with a place head ("... Air Base") or starts with one ("Fort ...")."""
     gaz = ctx.gaz
     n = len(words)
@@ -397,6 +414,10 @@ def _cut_trailing_dates(ctx: Context, toks: list[Token]) -> list[Token]:
 
 
 def _strong_place(ctx: Context, words: list[str]) -> bool:
+    return _cached(ctx, _strong_place_uncached, words)
+
+
+def _strong_place_uncached(ctx: Context, words: list[str]) -> bool:
     """ "Krtsanisi National Training Center": a place head after a proper, non-generic word."""
     joined = " ".join(words)
     for head in ctx.gaz.strong_place_heads:
@@ -409,6 +430,10 @@ def _strong_place(ctx: Context, words: list[str]) -> bool:
 
 
 def _org_strong(ctx: Context, words: list[str]) -> bool:
+    return _cached(ctx, _org_strong_uncached, words)
+
+
+def _org_strong_uncached(ctx: Context, words: list[str]) -> bool:
     """An organization name: a head word that is not merely a trailing weak head of a short phrase."""
     gaz = ctx.gaz
     if "Task Force" in " ".join(words):

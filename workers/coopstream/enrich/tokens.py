@@ -10,6 +10,17 @@ _ORDINAL = re.compile(r"^(?:\d+(?:st|nd|rd|th|d)|[IVX]{1,5})$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
+def _classes(text: str) -> tuple[bool, bool, bool, bool]:
+    ch = text[0]
+    cap = (ch.isupper() and ch.isalpha()) or ((ch.isdigit() or ch in "IVX") and bool(_ORDINAL.match(text)))
+    number = text.isdigit()
+    return ch.isalnum(), cap, number, number and bool(_YEAR.match(text))
+
+
+# word classes of the token texts seen so far (bounded): most words recur from article to article
+_CLASSES: dict[str, tuple[bool, bool, bool, bool]] = {}
+
+
 class Token:
     """A word or a punctuation mark of the clean text, with its word classes computed once."""
 
