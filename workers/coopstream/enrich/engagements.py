@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -90,23 +91,29 @@ class EngagementModel:
         kinds = {e.attributes.get("kind") for e in found}
         matches: dict[str, list[tuple[int, int]]] = {}
         weak: dict[str, list[tuple[int, int]]] = {}
-        hits = self.cues.find(text)
+        quoted = _quoted_sentences(text, sentences)
+        seen: set[tuple[str, int, bool]] = set()
+        hits = self.cues.find(text)  # in text order
+        hit_starts = [h.start for h in hits]
         ordered = [s for s in sentences if s[0] >= body_start] + [s for s in sentences if s[0] < body_start]
         for a, b in ordered:
-            inside = [h for h in hits if a <= h.start and h.end <= b]
+            lo, hi = bisect_left(hit_starts, a), bisect_left(hit_starts, b)
+            inside = [h for h in hits[lo:hi] if h.end <= b]
             if not inside:
                 continue
             sent = low[a:b]
             padded = f" {sent} "
             if any(m in padded for m in self.planned) or any(m in padded for m in self.background):
                 continue
-            if _quoted(text, a):
+            if a in quoted:
                 continue
             for hit in inside:
                 for tid in hit.payloads:
-                    if (a, b) in matches.get(tid, ()) or not self._accepts(tid, sent, kinds, found, a, b):
+                    is_weak = hit.key in self.rules[tid].weak
+                    if (tid, a, is_weak) in seen or not self._accepts(tid, sent, kinds, found, a, b):
                         continue
-                    bucket = weak if hit.key in self.rules[tid].weak else matches
+                    seen.add((tid, a, is_weak))
+                    bucket = weak if is_weak else matches
                     bucket.setdefault(tid, []).append((a, b))
         for tid, spans in weak.items():
             if tid not in matches and not (self.rules[tid].yields_to & set(matches)):
@@ -160,12 +167,26 @@ class EngagementModel:
         )
 
 
-def _quoted(text: str, start: int) -> bool:
-    """Whether a sentence is quoted speech: it opens with a quote mark or inside an open quotation."""
-    if text[start : start + 1] == '"':
-        return True
-    para = max(text.rfind("\n", 0, start), 0)
-    return text.count('"', para, start) % 2 == 1
+def _quoted_sentences(text: str, sentences: list[tuple[int, int]]) -> set[int]:
+    """Starts of the sentences that are quoted speech: opening with a quote mark or inside an open quotation.
+
+    Quotation marks are counted from the start of the paragraph, in one pass over the text.
+    """
+    out: set[int] = set()
+    open_quote = False
+    pos = 0
+    for a, _ in sorted(sentences):
+        chunk = text[pos:a]
+        newline = chunk.rfind("\n")
+        if newline != -1:  # a new paragraph closes any quotation
+            open_quote = False
+            chunk = chunk[newline:]
+        if chunk.count('"') % 2 == 1:
+            open_quote = not open_quote
+        pos = a
+        if open_quote or text[a : a + 1] == '"':
+            out.add(a)
+    return out
 
 
 def _best(tid: str, spans: list[tuple[int, int]], found: list[Found]) -> tuple[int, int]:
