@@ -9,7 +9,7 @@ export KAFKA_PORT
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup demo test test-unit lint bench broker-up broker-down schemas clean
+.PHONY: help setup test-tools demo test test-unit lint bench broker-up broker-down schemas clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -22,10 +22,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the project with its dev tools
 
+test-tools: $(STAMP) ## install what the tests check with: promtool, kcat, schema and manifest validators
+	@command -v kcat >/dev/null 2>&1 || { echo "installing kcat (Debian package)"; \
+		(apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null); }
+	@deploy/tools/install-checkers.sh
+
 demo: $(STAMP) ## run the whole pipeline on an embedded Kafka broker with the bundled samples
 	$(BIN)/coopstream demo
 
-test: $(STAMP) ## run every test (unit, integration against a real broker)
+test: $(STAMP) test-tools ## run every test: unit, integration (a real Kafka broker), deployment checks
 	$(BIN)/python -m pytest
 
 test-unit: $(STAMP) ## run the unit tests only (no broker)
