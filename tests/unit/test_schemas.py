@@ -40,3 +40,19 @@ def test_unknown_fields_pass_through() -> None:
 def test_bad_articles_rejected(data: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         RawArticle.model_validate(data)
+
+
+def test_readme_example_is_a_valid_event() -> None:
+    import json
+    import re
+
+    from coopstream.schemas import EnrichedEvent
+
+    readme = (SCHEMAS.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```json\n(.*?)\n```", readme, re.S)
+    assert block is not None
+    event = EnrichedEvent.model_validate(json.loads(block.group(1)))
+    seed = (SCHEMAS.parent / "tests" / "fixtures" / "seed.txt").read_text(encoding="utf-8")
+    for entity in event.entities:
+        for m in entity.mentions:
+            assert seed[m.start : m.end] == m.text
