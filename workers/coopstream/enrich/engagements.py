@@ -6,27 +6,17 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, get_args
 
 from coopstream.enrich.dates import find_range
 from coopstream.enrich.entities import Found
 from coopstream.enrich.knowledge import Matcher, lower_same_length
 from coopstream.errors import KnowledgeError
+from coopstream.schemas.models import EngagementType
 
 # the date of a dateline or caption, "(Sept. 15, 2023)": when the story was filed, not when things happened
 _PHOTO_DATE = re.compile(r"\([A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\)")
-_ORDER = (
-    "visit",
-    "meeting",
-    "exercise",
-    "conference",
-    "agreement",
-    "donation",
-    "port_call",
-    "deployment",
-    "ceremony",
-    "statement",
-)
+_ORDER: tuple[str, ...] = get_args(EngagementType)  # the taxonomy's order
 
 
 @dataclass(slots=True)
