@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,7 +100,8 @@ class Stack:
         admin = self.admin()
         try:
             specs = {
-                name: {"num_partitions": self.partitions, "replication_factor": 1, "configs": (configs or {}).get(name, {})}
+                name: {"num_partitions": self.partitions, "replication_factor": 1,
+                       "configs": (configs or {}).get(name, {})}
                 for name in (self.raw, self.enriched, self.engagements, self.dlq)
             }  # fmt: skip
             admin.create_topics(specs, timeout_ms=30000)
@@ -133,10 +134,16 @@ class Stack:
             process.wait_ready(timeout=60)
         return process
 
-    def read(self, topics: list[str], until: int, timeout: float = 60.0,
+    def read(self, topics: list[str], until: int | Callable[[list[Message]], bool], timeout: float = 60.0,
              isolation: str = "read_committed") -> list[Message]:  # fmt: skip
+        """Messages of ``topics`` from the start, until there are ``until`` of them (or ``until(messages)``)."""
+        done = until if callable(until) else (lambda got: len(got) >= until)
         with TopicReader(self.bootstrap, topics, isolation=isolation) as reader:
-            return reader.read_until(lambda got: len(got) >= until, timeout)
+            return reader.read_until(done, timeout)
+
+    def read_all(self, topics: list[str], settle: float = 2.0, isolation: str = "read_committed") -> list[Message]:
+        """Everything in ``topics`` now (reads for ``settle`` seconds)."""
+        return self.read(topics, until=lambda got: False, timeout=settle, isolation=isolation)
 
     def committed(self) -> dict[int, int]:
         """The group's committed offset per partition of the input topic."""
@@ -163,6 +170,11 @@ def bare_stack(broker: DevBroker, tmp_path: Path) -> Iterator[Stack]:
 def stack(bare_stack: Stack) -> Stack:
     bare_stack.create_topics()
     return bare_stack
+
+
+def covers(ids: set[str]) -> Callable[[list[Message]], bool]:
+    """A stop condition: every id in ``ids`` was read (duplicates do not count)."""
+    return lambda got: ids <= set(ids_of(got))
 
 
 def ids_of(messages: list[Message]) -> list[str]:

@@ -36,7 +36,7 @@ def test_bad_records_are_dead_lettered_with_reasons_and_good_ones_pass(stack: St
     assert sorted(dead_letter_keys(letters)) == sorted(key.decode() for key, _, _ in BAD)
     for message in letters:
         letter = json.loads(message.value or b"{}")
-        key, value, reason = next(b for b in BAD if b[0] == message.key)
+        _, value, reason = next(b for b in BAD if b[0] == message.key)
         assert letter["error"]["kind"] == reason and message.headers["error_kind"] == reason.encode()
         record = letter["record"]
         assert (record["topic"], record["partition"]) == (stack.raw, 0)
@@ -68,7 +68,8 @@ def test_a_dead_letter_topic_that_refuses_writes_stops_the_worker_without_commit
     try:
         from kafka.admin import ConfigResource, ConfigResourceType
 
-        admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, stack.dlq, configs={"max.message.bytes": "1048588"})])
+        roomy = {"max.message.bytes": "1048588"}
+        admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, stack.dlq, configs=roomy)])
     finally:
         admin.close()
     stack.worker("w2")

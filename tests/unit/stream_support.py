@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +62,8 @@ class Rig:
         return 0.0 if got is None else got
 
 
-def rig(partitions: int = 1, stop_when_idle: bool = True, **overrides: Any) -> Rig:
+def rig(partitions: int = 1, stop_when_idle: bool = True, clock: Callable[[], float] | None = None,
+        **overrides: Any) -> Rig:  # fmt: skip
     s = settings(**overrides)
     source = MemorySource("raw", partitions)
     exactly_once = s.delivery == "exactly-once"
@@ -71,7 +73,7 @@ def rig(partitions: int = 1, stop_when_idle: bool = True, **overrides: Any) -> R
     health = Health(60.0)
     stop = StopFlag()
     processor = Processor(fake_enrich, TOPICS, s.max_record_bytes, clock=lambda: "2026-01-01T00:00:00Z")
-    worker = Worker(s, source, sink, processor, metrics, health, stop)
+    worker = Worker(s, source, sink, processor, metrics, health, stop, **({"clock": clock} if clock else {}))
     if stop_when_idle:
         def _stop_when_drained(src: MemorySource) -> None:
             if src.polls > 1 and not any(src.lag().values()):

@@ -104,4 +104,24 @@ def test_demo_report_reads_like_a_summary() -> None:
     assert "visit by Thomas Harlow in Accra, GH 2025-03-03..2025-03-05" in text
     metrics = "# HELP x\ncoopstream_events_published_total 10.0\n" \
               'coopstream_dead_letters_total{reason="a"} 1.0\ncoopstream_dead_letters_total{reason="b"} 2.0\n'
-    assert demo_report.metrics_excerpt(metrics) == "events=10, dead letters=3"
+    assert demo_report.metrics_excerpt(metrics) == "records=0, events=10, engagements=0, dead letters=3, commits=0"
+
+
+def test_the_operations_doc_covers_every_setting_exit_code_and_metric() -> None:
+    from pathlib import Path
+
+    from prometheus_client import CollectorRegistry
+
+    from coopstream.observability import Metrics
+    from coopstream.stream import exits
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "worker.md").read_text(encoding="utf-8")
+    for name in Settings.model_fields:
+        assert f"`COOPSTREAM_{name.upper()}`" in doc, name
+    for code in (v for k, v in vars(exits).items() if k.startswith("EXIT_") and k != "EXIT_SIGNAL_BASE"):
+        assert f"\n| {code} |" in doc, code
+    registry = CollectorRegistry()
+    Metrics(registry)
+    for family in registry.collect():
+        name = family.name + ("_total" if family.type == "counter" else "")
+        assert f"`{name}" in doc, name

@@ -86,3 +86,21 @@ def test_first_signal_flips_the_flag_and_is_restored() -> None:
     finally:
         flag.restore()
     assert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL
+
+
+def test_a_second_signal_exits_at_once_with_128_plus_its_number() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import os, signal, time\n"
+        "from coopstream.stream.shutdown import StopFlag\n"
+        "flag = StopFlag().install()\n"
+        "os.kill(os.getpid(), signal.SIGTERM)\n"
+        "assert flag.requested\n"
+        "os.kill(os.getpid(), signal.SIGTERM)\n"
+        "time.sleep(5)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 128 + signal.SIGTERM
+    assert "second signal SIGTERM: exiting at once" in done.stderr

@@ -184,9 +184,8 @@ def test_metrics_count_what_was_published() -> None:
 
 
 def test_batch_is_cut_short_at_its_time_budget_and_the_rest_comes_back() -> None:
-    r = rig()
     ticks = iter(range(0, 10_000, 100))  # every clock reading is 100 s later than the previous one
-    r.worker._clock = lambda: float(next(ticks))
+    r = rig(clock=lambda: float(next(ticks)))
     for i in range(3):
         r.source.append(article(f"a{i}"))
     assert r.worker.run() == EXIT_OK
@@ -205,3 +204,30 @@ def test_messages_are_keyed_by_article_id_and_dead_letters_by_the_original_key()
     assert all(m.key == event.key for m in r.sink.on("engagements"))
     assert [m.key for m in r.sink.on("dlq")] == [b"k-9"]
     assert {m.kind for m in r.sink.published} == {Kind.EVENT, Kind.ENGAGEMENT, Kind.DEAD_LETTER}
+
+
+def test_a_rebalance_that_never_completes_stops_the_worker() -> None:
+    now = {"t": 0.0}
+
+    def clock() -> float:
+        now["t"] += 5.0  # every reading is 5 s later
+        return now["t"]
+
+    r = rig(stop_when_idle=False, clock=clock, max_poll_interval_ms=10_000, session_timeout_ms=6_000)
+    r.source.append(article("a"))
+    r.source.stable = lambda: False  # type: ignore[method-assign]
+    assert r.worker.run() == 4  # stuck past max.poll.interval + session timeout + 30 s: membership lost
+    assert r.source.committed == {Partition("raw", 0): 1}  # committed before the stall, nothing after
+
+
+def test_an_unexpected_error_outside_any_record_exits_1_without_committing_the_batch() -> None:
+    r = rig()
+    r.source.append(article("a"))
+
+    def broken_flush(timeout_s: float) -> None:
+        raise RuntimeError("a bug in the loop")
+
+    r.sink.flush = broken_flush  # type: ignore[method-assign]
+    assert r.worker.run() == 1
+    assert r.source.committed == {}
+    assert r.source.closed  # the group is left; closing the broken sink is attempted and logged

@@ -7,6 +7,7 @@ content.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -70,7 +71,5 @@ class Metrics:
     def forget_partitions(self, partitions: Iterable[tuple[str, int]]) -> None:
         """Drop the lag series of partitions this worker no longer holds."""
         for topic, partition in partitions:
-            try:
+            with contextlib.suppress(KeyError):
                 self.consumer_lag.remove(topic, str(partition))
-            except KeyError:
-                pass

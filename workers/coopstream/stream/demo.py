@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import tempfile
 import time
 from importlib import resources
 from pathlib import Path
+from types import FrameType
 
 from coopstream.config import Settings
 from coopstream.devbroker import BrokerError, DevBroker, free_port
@@ -51,8 +53,20 @@ def sample_lines() -> list[bytes]:
     return [line for line in data.splitlines() if line.strip()]
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     samples = sample_lines()
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM cleans up like Ctrl-C
+    try:
+        return _demo(samples, args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _demo(samples: list[bytes], args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="coopstream-demo-") as tmp:
         broker = DevBroker(port=free_port(), workdir=Path(tmp) / "kafka")
         worker: WorkerProcess | None = None
@@ -124,7 +138,20 @@ def _print_results(events: list[Message], letters: list[Message], worker: Worker
         print()
     for message in letters:
         print(report.dead_letter_summary(json.loads(message.value or b"{}")))
-    status, body = worker.get("/metrics")
+    body = _settled_metrics(worker, len(events) + len(letters))
     print(f"Metrics: {worker.url}/metrics   health: {worker.url}/healthz   ready: {worker.url}/readyz")
-    if status == 200:
+    if body:
         print(f"  {report.metrics_excerpt(body)}")
+
+
+def _settled_metrics(worker: WorkerProcess, records: int, timeout: float = 10.0) -> str:
+    """/metrics once the worker has counted ``records`` and committed them (the outputs are read first)."""
+    deadline = time.monotonic() + timeout
+    body = ""
+    while time.monotonic() < deadline:
+        status, body = worker.get("/metrics")
+        totals = report.metric_totals(body) if status == 200 else {}
+        if totals.get("coopstream_records_consumed_total", 0) >= records and totals.get("coopstream_commits_total"):
+            break
+        time.sleep(0.2)
+    return body

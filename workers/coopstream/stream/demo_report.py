@@ -69,7 +69,13 @@ def dead_letter_summary(letter: dict[str, Any]) -> str:
 
 
 def metrics_excerpt(text: str) -> str:
-    """``records=10 events=10 ...`` from a Prometheus text exposition (labelled series summed)."""
+    """``records=10, events=10, ...`` from a Prometheus text exposition (labelled series summed)."""
+    totals = metric_totals(text)
+    return ", ".join(f"{label}={totals.get(name, 0.0):g}" for name, label in EXCERPT_METRICS)
+
+
+def metric_totals(text: str) -> dict[str, float]:
+    """Each sample name's value, summed over its labels."""
     totals: dict[str, float] = {}
     for line in text.splitlines():
         if not line or line.startswith("#"):
@@ -80,5 +86,4 @@ def metrics_excerpt(text: str) -> str:
             totals[name] = totals.get(name, 0.0) + float(value)
         except ValueError:
             continue
-    shown = [f"{label}={totals[name]:g}" for name, label in EXCERPT_METRICS if name in totals]
-    return ", ".join(shown)
+    return totals

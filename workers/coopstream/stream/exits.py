@@ -5,7 +5,8 @@
     1    unexpected error (a bug): see the log; nothing unpublished was committed
     2    bad command line
     3    bad setting or knowledge file: stopped at start-up, before connecting
-    4    the brokers could not be reached, or a topic is missing, at start-up
+    4    the brokers could not be reached or a topic is missing at start-up, or the consumer's group
+         membership was lost for good (a rebalance that never completes)
     5    a dead letter could not be written: stopped without committing, nothing is lost
     6    an event or engagement record was not acknowledged: stopped without committing
     7    fenced: another instance took over this worker's transactional id or group instance id

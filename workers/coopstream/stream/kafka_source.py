@@ -16,7 +16,7 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.subscription_state import AsyncConsumerRebalanceListener
 from kafka.coordinator.assignors.cooperative_sticky import CooperativeStickyAssignor
 from kafka.errors import FencedInstanceIdError, KafkaError
-from kafka.structs import OffsetAndMetadata
+from kafka.structs import MemberState, OffsetAndMetadata
 
 from coopstream.config import Settings
 from coopstream.errors import CommitFailed, InstanceFenced, StreamError
@@ -40,6 +40,8 @@ def consumer_options(s: Settings) -> dict[str, Any]:
         "max_poll_interval_ms": s.max_poll_interval_ms,
         "session_timeout_ms": s.session_timeout_ms,
         "heartbeat_interval_ms": max(1000, min(3000, s.session_timeout_ms // 3)),
+        # bounds each request, so also the commit of revoked partitions in the listener (JoinGroup has its own)
+        "request_timeout_ms": max(1000, min(30000, int(s.drain_timeout_s * 1000))),
         "partition_assignment_strategy": (CooperativeStickyAssignor,),
     }
 
@@ -69,15 +71,17 @@ class KafkaSource:
         return self._consumer
 
     def subscribe(self, handler: RebalanceHandler) -> None:
-        # Load the topic's partitions before the first JoinGroup. Otherwise the group leader may assign
-        # from empty metadata and rejoin as soon as the metadata arrives, and kafka-python 3.0.12 drops the
-        # result of a metadata-triggered rejoin that outlives the poll that started it (the member then
-        # holds no partition until the next rebalance).
+        self._consumer.subscribe([self.topic], listener=_Listener(handler, self._consumer))
+        # Load the topic's partitions after subscribing and before the first JoinGroup, so that the
+        # group leader's metadata snapshot already holds them. Otherwise the leader assigns from an
+        # empty snapshot and rejoins as soon as the metadata arrives, and kafka-python 3.0.12 loses
+        # the result of a metadata-triggered rejoin that outlives the poll that started it: the
+        # member keeps its heartbeats off and is dropped from the group without noticing.
         try:
-            self._consumer.partitions_for_topic(self.topic)
+            if not self._consumer.partitions_for_topic(self.topic):
+                raise StreamError(f"topic {self.topic} has no partitions")
         except KafkaError as exc:
             raise StreamError(f"cannot read the metadata of {self.topic}: {exc!r}") from exc
-        self._consumer.subscribe([self.topic], listener=_Listener(handler, self._consumer))
 
     def poll(self, max_records: int, timeout_ms: int) -> list[Record]:
         try:
@@ -133,6 +137,9 @@ class KafkaSource:
         groups = self._consumer.metrics() or {}
         counts = [v for metrics in groups.values() for k, v in metrics.items() if k == "connection-count"]
         return any(count and count > 0 for count in counts)
+
+    def stable(self) -> bool:
+        return bool(self._consumer.group_metadata().state == MemberState.STABLE)
 
     def group_metadata(self) -> object:
         return self._consumer.group_metadata()

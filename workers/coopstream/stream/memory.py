@@ -94,6 +94,9 @@ class MemorySource:
     def connected(self) -> bool:
         return True
 
+    def stable(self) -> bool:
+        return self.polls > 0
+
     def group_metadata(self) -> object:
         return "memory-group"
 

@@ -21,16 +21,16 @@ from coopstream.observability.health import Health, stale_bound
 from coopstream.observability.logs import get_logger
 from coopstream.observability.metrics import Metrics
 from coopstream.stream.batch import Batch, first_offsets
-from coopstream.stream.exits import EXIT_DRAIN_INCOMPLETE, EXIT_FENCED, EXIT_OK, exit_code_for
+from coopstream.stream.exits import EXIT_DRAIN_INCOMPLETE, EXIT_ERROR, EXIT_FENCED, EXIT_OK, exit_code_for
+from coopstream.stream.membership import Membership
 from coopstream.stream.pacing import Pacer
 from coopstream.stream.policy import Action, on_error
-from coopstream.stream.ports import Partition, Record, Sink, Source
+from coopstream.stream.ports import Record, Sink, Source
 from coopstream.stream.processor import Processor
 from coopstream.stream.shutdown import StopFlag
 
 log = get_logger("coopstream.stream")
 REFENCE_WINDOW_S = 30.0  # fenced again this soon after recreating the producer: another instance owns the id
-OBSERVE_EVERY_S = 1.0
 
 
 class WorkerStopped(Exception):
@@ -52,19 +52,17 @@ class Worker:
         self.exactly_once = settings.delivery == "exactly-once"
         stale = stale_bound(settings.health_stale_s, settings.poll_timeout_ms)
         self.pacer = Pacer.for_settings(settings.batch_size, settings.max_poll_interval_ms, stale)
-        self.pending: dict[Partition, int] = {}  # published, not yet committed (at least once)
-        self.assigned: set[Partition] = set()
-        self._frozen = False  # after a failure that stops the worker: commit nothing more
+        self.membership = Membership(settings, metrics, health, clock)
+        self.pending = self.membership.pending  # published, not yet committed (at least once)
         self._last_commit = clock()
         self._last_fence: float | None = None
-        self._observed_at = 0.0
         self._drain_cut = False
 
     # ------------------------------------------------------------------ the loop
 
     def run(self) -> int:
         """Run until asked to stop or stopped by a failure; return the exit code."""
-        self.source.subscribe(self)
+        self.source.subscribe(self.membership)
         code = EXIT_OK
         try:
             while not self.stop.requested:
@@ -76,6 +74,9 @@ class Worker:
             code = self._drain()
         except WorkerStopped as stopped:
             code = stopped.code
+        except Exception:  # a bug: the batch in hand is not committed; published batches may still be
+            log.exception("unexpected error in the worker loop")
+            code = EXIT_ERROR
         finally:
             self.health.set_stopping()
             self._close()
@@ -99,7 +100,7 @@ class Worker:
             self._run_batch(records)
         if not self.exactly_once:
             self._commit_if_due()
-        self._observe()
+        self.membership.observe(self.source)
 
     def _run_batch(self, records: list[Record]) -> None:
         start = self._clock()
@@ -201,8 +202,7 @@ class Worker:
         self.sink.recreate()
 
     def _freeze(self) -> None:
-        self._frozen = True
-        self.pending.clear()
+        self.membership.freeze()
         if self.exactly_once:
             try:
                 self.sink.abort()
@@ -212,9 +212,10 @@ class Worker:
     # ------------------------------------------------------------------ commits
 
     def _commit_if_due(self, force: bool = False, timeout_s: float | None = None) -> bool:
-        if not self.pending or self._frozen:
+        if not self.pending or self.membership.frozen:
             return True
-        if not force and (self._clock() - self._last_commit) * 1000 < self.s.commit_interval_ms:
+        interval_ms = self.s.commit_interval_ms
+        if not force and interval_ms and (self._clock() - self._last_commit) * 1000 < interval_ms:
             return True
         offsets = dict(self.pending)
         try:
@@ -237,46 +238,3 @@ class Worker:
         log.info("draining", reason=self.stop.reason, pending_partitions=len(self.pending))
         committed = self._commit_if_due(force=True, timeout_s=remaining)
         return EXIT_DRAIN_INCOMPLETE if (not committed or self._drain_cut) else EXIT_OK
-
-    # ------------------------------------------------------------------ rebalances (from inside poll)
-
-    def on_assigned(self, partitions: frozenset[Partition], current: frozenset[Partition]) -> None:
-        self.assigned = set(current)
-        self.metrics.rebalances.labels(kind="assigned").inc()
-        self.metrics.assigned_partitions.set(len(self.assigned))
-        self.health.set_assignment(len(self.assigned))
-        log.info("partitions assigned", added=_names(partitions), holding=len(self.assigned))
-
-    def on_revoked(self, partitions: frozenset[Partition]) -> dict[Partition, int]:
-        self.metrics.rebalances.labels(kind="revoked").inc()
-        self._let_go(partitions)
-        done = {tp: self.pending.pop(tp) for tp in partitions if tp in self.pending}
-        log.info("partitions revoked", revoked=_names(partitions), committing=len(done), frozen=self._frozen)
-        return {} if self._frozen else done
-
-    def on_lost(self, partitions: frozenset[Partition]) -> None:
-        self.metrics.rebalances.labels(kind="lost").inc()
-        self._let_go(partitions)
-        for tp in partitions:
-            self.pending.pop(tp, None)
-        log.warning("partitions lost (their records will be delivered again)", lost=_names(partitions))
-
-    def _let_go(self, partitions: frozenset[Partition]) -> None:
-        self.assigned -= partitions
-        self.metrics.assigned_partitions.set(len(self.assigned))
-        self.metrics.forget_partitions(partitions)
-        if not self.assigned:
-            self.health.set_unassigned()
-
-    def _observe(self) -> None:
-        now = self._clock()
-        if now - self._observed_at < OBSERVE_EVERY_S:
-            return
-        self._observed_at = now
-        self.health.set_connected(self.source.connected())
-        lags = self.source.lag()
-        self.metrics.set_lag({(tp.topic, tp.partition): lag for tp, lag in lags.items() if tp in self.assigned})
-
-
-def _names(partitions: frozenset[Partition]) -> list[str]:
-    return sorted(f"{tp.topic}[{tp.partition}]" for tp in partitions)
