@@ -7,7 +7,7 @@ import base64
 import json
 
 import pytest
-from conftest import Stack, dead_letter_keys, ids_of, many_articles
+from conftest import Stack, covers, dead_letter_keys, ids_of, many_articles
 
 pytestmark = pytest.mark.integration
 
@@ -74,9 +74,11 @@ def test_a_dead_letter_topic_that_refuses_writes_stops_the_worker_without_commit
         admin.close()
     stack.worker("w2")
     letters = stack.read([stack.dlq], until=1)
-    events = stack.read([stack.enriched], until=2)
+    events = stack.read([stack.enriched], until=covers({a["id"] for a in good[:2]}))
     assert dead_letter_keys(letters) == ["poison"]
-    assert sorted(ids_of(events)) == sorted(a["id"] for a in good[:2])
+    # at least once: the good record after the poison one may have been published by the first worker
+    # before its dead letter failed, and again by the second; nothing is missing
+    assert set(ids_of(events)) == {a["id"] for a in good[:2]}
 
 
 def test_a_missing_topic_stops_start_up_with_exit_code_4(bare_stack: Stack) -> None:
