@@ -130,16 +130,36 @@ def _service_before(ctx: Context, offset: int) -> str | None:
     return best[1] if best else None
 
 
+_SERVICE_WORDS = frozenset(
+    [
+        "Army",
+        "Navy",
+        "Air",
+        "Force",
+        "Marine",
+        "Corps",
+        "Coast",
+        "Guard",
+        "Space",
+        "National",
+        "army",
+        "navy",
+        "air",
+        "force",
+    ]
+)
+
+
 def _affiliation_before(ctx: Context, offset: int) -> str | None:
-    before = ctx.text[max(0, offset - 60) : offset].rstrip()
-    words = before.split(" ")
-    for w in reversed(words[-4:]):
-        if w == "U.S.":
-            return "US"
-        code = ctx.gaz.demonyms.get(w)
-        if code:
-            return code
-    return None
+    """ "U.S. Army Gen.", "Colombian Navy Rear Adm.": the country right before the service and rank."""
+    words = ctx.text[max(0, offset - 60) : offset].split()
+    while words and words[-1] in _SERVICE_WORDS:
+        words.pop()
+    if not words:
+        return None
+    if words[-1] == "U.S.":
+        return "US"
+    return ctx.gaz.demonyms.get(words[-1])
 
 
 def _role_after(ctx: Context, end: int) -> str | None:
@@ -210,7 +230,7 @@ def titled(ctx: Context) -> None:
         m = re.match(r" (?:to|of|in|for|at) (?:the )?", rest)
         if m and info.takes_of:
             comp_start = end + m.end()
-            comp = _known_span_at(ctx, comp_start)
+            comp = _known_span_at(ctx, comp_start) or _complement_before_name(ctx, comp_start)
             if comp is None:
                 continue
             end = comp
@@ -242,6 +262,19 @@ def _known_span_at(ctx: Context, offset: int) -> int | None:
 
 def _known_surname(ctx: Context, toks: list[Token]) -> bool:
     return False
+
+
+def _complement_before_name(ctx: Context, offset: int) -> int | None:
+    """End of "Health" in "Minister of Health Joana Mendes da Silva": capitalised words up to a given name."""
+    i = ctx.token_at(offset)
+    toks = ctx.tokens
+    for k in range(i, min(i + 4, len(toks))):
+        t = toks[k]
+        if not (t.cap and t.word) and t.text not in ("and", "of", "the"):
+            return None
+        if k > i and t.text in ctx.gaz.given_names and len(_name_tokens(ctx, k, 4)) >= 2:
+            return toks[k - 1].end
+    return None
 
 
 def contextual(ctx: Context) -> None:
