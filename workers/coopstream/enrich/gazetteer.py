@@ -95,9 +95,11 @@ class Gazetteer:
         self.place_before_set = frozenset(self.lex["place_heads_before"])
         self.head_words = max(len(h.split()) for h in self.place_after_set | self.place_before_set)
         prefixes = sorted(self.lex["vessel_prefixes"], key=len, reverse=True)
+        self.vessel_prefix_words = frozenset(p for p in prefixes if " " not in p)
         self.vessel_re = re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in prefixes) + r") ")
         self.ambiguous: dict[str, Any] = dict(self.lex.get("ambiguous_countries", {}))
         self.honorifics = frozenset(self.lex.get("honorifics", []))
+        self.generic_org_words = frozenset(self.lex.get("generic_org_words", []))
         self.cache: dict[tuple[str, ...], bool] = {}  # answers of pure word-class questions
         self.adjectival_followers = frozenset(self.lex.get("adjectival_followers", []))
         self.org_kind_words: list[tuple[str, frozenset[str]]] = [

@@ -98,6 +98,8 @@ def vessels(ctx: Context) -> None:
         start = m.start() if prefix[0].isupper() else names[0].start
         end = names[-1].end
         name = text[start:end]
+        while len(names) > 1 and names[0].text in ctx.gaz.vessel_prefix_words:
+            names = names[1:]  # "hospital ship USNS Mercy": the short name is "Mercy"
         short = " ".join(t.text for t in names)
         ctx.add(Candidate(start, end, "organization", name, P_VESSEL, {"kind": "vessel", "short": short}))
 
@@ -146,6 +148,10 @@ def acronyms(ctx: Context) -> None:
             cand_type, attrs = "operation", {"kind": after}
         elif _place_head(ctx, words) and not _org_head(ctx, words):
             cand_type, attrs = "location", {"kind": "facility", "country": ctx.dateline_country}
+        elif not _org_head(ctx, words) and not ctx.gaz.orgs.lookup(acr):
+            continue  # "Women, Peace and Security (WPS)": an agenda, a program, not an institution
+        if cand_type == "organization" and _generic(ctx, words):
+            continue  # "Armed Forces (HMAF)": the words of a name but not the name
         ctx.add(Candidate(start, end, cand_type, name, P_ACRONYM, attrs, acronym=acr))
         ctx.add(Candidate(m.start(1), m.end(1), cand_type, name, P_ACRONYM, dict(attrs), acronym=acr))
 
@@ -333,7 +339,9 @@ def _split_dual(toks: list[Token], ctx: Context | None = None) -> list[list[Toke
             j += 1
         left, right = toks[:i], toks[j:]
         lw, rw = [x.text for x in left], [x.text for x in right]
-        if right and _named(ctx, lw) and _named(ctx, rw):
+        # "U.S. Navy Seabees and Australian Army": a unit's members on the left count as a name
+        left_named = _named(ctx, lw) or (len(lw) > 1 and _org_head(ctx, lw) and lw[-1].endswith("s"))
+        if right and left_named and _named(ctx, rw):
             return [left, *_split_dual(right, ctx)]
     return [toks]
 
@@ -382,7 +390,7 @@ def _classify(ctx: Context, toks: list[Token]) -> None:
         return
     seg = _first_headed_segment(ctx, toks)
     toks = _strip_leading(ctx, toks[seg:])
-    toks = _cut_trailing_dates(ctx, toks)
+    toks = _cut_designators(_cut_trailing_dates(ctx, toks))
     if not toks:
         return
     parts = _split_dual(toks, ctx)
@@ -401,8 +409,22 @@ def _classify(ctx: Context, toks: list[Token]) -> None:
     if len(words) > 1 and _place_head(ctx, words) and (not _org_strong(ctx, words) or _strong_place(ctx, words)):
         ctx.add(Candidate(start, end, "location", name, P_CHUNK, {"kind": "facility", "country": None}))
         return
-    if _org_strong(ctx, words):
+    if _org_strong(ctx, words) and not _generic(ctx, words):
         ctx.add(Candidate(start, end, "organization", name, P_CHUNK, {}))
+
+
+def _generic(ctx: Context, words: list[str]) -> bool:
+    """A short name made only of generic words ("Armed Forces", "Maritime Force", "Coast Guard")."""
+    return len(words) <= 2 and all(w in ctx.gaz.generic_org_words or w in ctx.gaz.org_heads for w in words)
+
+
+def _cut_designators(toks: list[Token]) -> list[Token]:
+    """ "Japan Air Self-Defense Force C-130H": an aircraft or equipment designator ends the name."""
+    while len(toks) > 1 and any(c.isdigit() for c in toks[-1].text) and any(c.isalpha() for c in toks[-1].text):
+        if toks[-1].is_year or (toks[-1].cap and toks[-1].text[0].isdigit()):
+            break  # "Balikatan 2025", "4th"
+        toks = toks[:-1]
+    return toks
 
 
 def _cut_trailing_dates(ctx: Context, toks: list[Token]) -> list[Token]:
