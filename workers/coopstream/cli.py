@@ -165,7 +165,10 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     return 1 if stale else EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+_LIGHT_COMMANDS = ("enrich", "schemas")
+
+
+def build_parser(with_stream: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coopstream",
         description="Structured events from defence and security-cooperation news, offline or on Kafka.",
@@ -173,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"coopstream {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _enrich_parser(sub)
-    for register in _stream_commands():
+    for register in _stream_commands() if with_stream else []:
         register(sub)
     _schemas_parser(sub)
     return parser
@@ -188,8 +191,11 @@ def _stream_commands() -> list[Callable[[argparse._SubParsersAction[argparse.Arg
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_in = sys.argv[1:] if argv is None else argv
+    command = next((a for a in args_in if not a.startswith("-")), None)
+    # the offline commands start without loading the Kafka client (start-up time)
+    parser = build_parser(with_stream=command not in _LIGHT_COMMANDS)
+    args = parser.parse_args(args_in)
     try:
         code: int = args.func(args)
     except CoopstreamError as exc:
