@@ -9,7 +9,6 @@ automata, so one pass over the text finds them all.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from collections.abc import Iterator
@@ -132,16 +131,17 @@ class Source:
         return None
 
     def rows(self, name: str) -> Iterator[dict[str, str]]:
-        text = self.read_text(name)
-        reader = csv.DictReader(
-            (line for line in text.splitlines() if line.strip() and not line.startswith("#")),
-            delimiter="\t",
-            quoting=csv.QUOTE_NONE,
-        )
-        for n, row in enumerate(reader, 2):
-            if None in row or any(v is None for v in row.values()):
-                raise KnowledgeError(f"{name}: line {n}: wrong number of columns")
-            yield {k: (v or "").strip() for k, v in row.items()}
+        """The rows of a TSV file with a header line; blank lines and ``#`` comments are skipped."""
+        lines = [ln for ln in self.read_text(name).splitlines() if ln.strip() and not ln.startswith("#")]
+        if not lines:
+            raise KnowledgeError(f"{name}: no header line")
+        header = [h.strip() for h in lines[0].split("\t")]
+        width = len(header)
+        for n, line in enumerate(lines[1:], 2):
+            cells = line.split("\t")
+            if len(cells) != width:
+                raise KnowledgeError(f"{name}: line {n}: {len(cells)} columns where the header has {width}")
+            yield dict(zip(header, (c.strip() for c in cells), strict=True))
 
     def json(self, name: str) -> Any:
         text = self.read_text(name)
