@@ -24,7 +24,7 @@ def test_an_operator_adds_a_place(tmp_path: Path) -> None:
 
 def test_a_malformed_knowledge_file_names_itself(tmp_path: Path) -> None:
     (tmp_path / "countries.tsv").write_text("code\tname\naa\tb\textra\n", encoding="utf-8")
-    with pytest.raises(KnowledgeError, match="countries.tsv: line 2"):
+    with pytest.raises(KnowledgeError, match=r"countries\.tsv: line 2"):
         load_knowledge(tmp_path)
 
 
