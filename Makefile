@@ -4,12 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+AUDIT_VENV := build/audit-venv
 KAFKA_PORT ?= 9092
 export KAFKA_PORT
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup test-tools demo test test-unit lint bench broker-up broker-down schemas clean
+.PHONY: help setup test-tools demo test test-unit lint bench broker-up broker-down schemas lock audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -22,9 +23,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the project with its dev tools
 
-test-tools: $(STAMP) ## install what the tests check with: promtool, kcat, schema and manifest validators
+test-tools: $(STAMP) ## install what the tests check with: promtool, kcat, strace, openssl, schema and manifest validators
 	@command -v kcat >/dev/null 2>&1 || { echo "installing kcat (Debian package)"; \
 		(apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null); }
+	@{ command -v strace && command -v openssl; } >/dev/null 2>&1 || { echo "installing strace and openssl (Debian packages)"; \
+		(apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace openssl >/dev/null); }
 	@deploy/tools/install-checkers.sh
 
 demo: $(STAMP) ## run the whole pipeline on an embedded Kafka broker with the bundled samples
@@ -37,7 +40,7 @@ test-unit: $(STAMP) ## run the unit tests only (no broker)
 	$(BIN)/python -m pytest tests/unit
 
 lint: $(STAMP) ## ruff and mypy
-	$(BIN)/ruff check workers schemas tests bench tools
+	$(BIN)/ruff check workers schemas tests bench tools security
 	$(BIN)/mypy
 
 bench: $(STAMP) ## benchmarks: offline throughput and memory, end to end through the broker
@@ -45,6 +48,16 @@ bench: $(STAMP) ## benchmarks: offline throughput and memory, end to end through
 
 schemas: $(STAMP) ## regenerate the checked-in JSON Schemas from the models
 	$(BIN)/coopstream schemas write
+
+lock: $(STAMP) ## pin the installed runtime dependencies into requirements.lock
+	$(BIN)/python security/lock.py
+
+audit: $(STAMP) ## audit requirements.lock for known vulnerabilities (pip-audit; needs PyPI's vulnerability data)
+	$(BIN)/python security/lock.py --check
+	@test -x $(AUDIT_VENV)/bin/pip-audit || { $(PYTHON) -m venv $(AUDIT_VENV) && \
+		$(AUDIT_VENV)/bin/pip install --quiet --upgrade pip && $(AUDIT_VENV)/bin/pip install --quiet 'pip-audit>=2.7,<3'; }
+	$(AUDIT_VENV)/bin/pip-audit --requirement requirements.lock --no-deps --disable-pip --strict \
+		--progress-spinner off --desc on
 
 broker-up: $(STAMP) ## start the development Apache Kafka on 127.0.0.1:$(KAFKA_PORT)
 	$(BIN)/python -m coopstream.devbroker up --port $(KAFKA_PORT)

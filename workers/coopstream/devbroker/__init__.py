@@ -3,6 +3,13 @@
 The broker's jars come from Maven Central through the machine's ``mvn`` (see ``pom.xml`` beside
 this file) and are cached; the broker itself runs as a ``java`` subprocess bound to 127.0.0.1.
 Standard library only.
+
+Clients always get a PLAINTEXT listener (the readiness probe and administration use it). With a
+``SecureListener`` the broker also opens a SASL_SSL listener: TLS with the given PEM certificate
+and key, SCRAM-SHA-256 and SCRAM-SHA-512 logins (and PLAIN for fixed users, if asked). The
+broker starts with no SCRAM user; create them through the PLAINTEXT listener (an
+AlterUserScramCredentials request, e.g. kafka-python's
+``KafkaAdminClient.alter_user_scram_credentials``).
 """
 
 from __future__ import annotations
@@ -23,14 +30,17 @@ import tempfile
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
 __all__ = [
     "KAFKA_VERSION",
+    "SCRAM_MECHANISMS",
     "BrokerError",
     "DevBroker",
+    "SecureListener",
     "api_versions",
     "cache_dir",
     "fetch",
@@ -55,6 +65,11 @@ JVM_OPTS = (
 )
 MIN_JAVA = 17
 LOG_TAIL = 30
+SCRAM_MECHANISMS = ("SCRAM-SHA-256", "SCRAM-SHA-512")
+SECURE_LISTENER = "SASL_SSL"
+_SCRAM_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+_PLAIN_LOGIN = "org.apache.kafka.common.security.plain.PlainLoginModule required"
+_JAAS_SAFE = re.compile(r"[A-Za-z0-9_.@+=:/-]+")
 
 _INSTALL_HINTS = {
     "java": "install a Java 17+ runtime (Debian: openjdk-17-jre-headless)",
@@ -210,6 +225,42 @@ def is_ready(host: str, port: int, timeout: float = 2.0) -> bool:
 # --------------------------------------------------------------------------- the broker
 
 
+@dataclass(frozen=True)
+class SecureListener:
+    """A SASL_SSL listener on ``port``: TLS with ``certfile`` and ``keyfile``, SCRAM logins.
+
+    ``certfile`` holds the broker's certificate, then any intermediate CA certificates (PEM);
+    ``keyfile`` its private key, unencrypted PKCS#8 PEM (``-----BEGIN PRIVATE KEY-----``).
+    The certificate must name 127.0.0.1 (an IP subject alternative name) for clients that check
+    host names. Clients are not asked for a certificate.
+
+    ``plain_users`` (name to password) also enables SASL PLAIN with those fixed users; their
+    passwords are written into the broker's server.properties, so use throw-away ones.
+    """
+
+    port: int
+    certfile: Path
+    keyfile: Path
+    mechanisms: tuple[str, ...] = SCRAM_MECHANISMS
+    plain_users: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = [m for m in self.mechanisms if m not in SCRAM_MECHANISMS]
+        if unknown or not (self.mechanisms or self.plain_users):
+            raise BrokerError(f"SASL mechanisms must be among {', '.join(SCRAM_MECHANISMS)}, not {unknown or '()'}")
+        for value in (*self.plain_users.keys(), *self.plain_users.values()):
+            if not _JAAS_SAFE.fullmatch(value):
+                raise BrokerError("PLAIN user names and passwords: letters, digits and _.@+=:/- only")
+
+    @property
+    def enabled_mechanisms(self) -> tuple[str, ...]:
+        return (*self.mechanisms, *(("PLAIN",) if self.plain_users else ()))
+
+    @property
+    def bootstrap(self) -> str:
+        return f"{HOST}:{self.port}"
+
+
 def _cluster_id() -> str:
     """A random Kafka cluster id (url-safe base64 of a UUID, not starting with '-')."""
     while True:
@@ -272,12 +323,14 @@ class DevBroker:
         workdir: Path | None = None,
         controller_port: int | None = None,
         extra_config: dict[str, str] | None = None,
+        secure: SecureListener | None = None,
     ) -> None:
         self.port = port
         self.controller_port = controller_port or free_port()
         self._own_workdir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix=f"coopstream-kafka-{port}-")).resolve()
         self.extra_config = dict(extra_config or {})
+        self.secure = secure
         self._proc: subprocess.Popen[bytes] | None = None
 
     # -- properties
@@ -286,6 +339,13 @@ class DevBroker:
     def bootstrap(self) -> str:
         """``"127.0.0.1:PORT"``, for clients' bootstrap_servers."""
         return f"{HOST}:{self.port}"
+
+    @property
+    def secure_bootstrap(self) -> str:
+        """``"127.0.0.1:PORT"`` of the SASL_SSL listener."""
+        if self.secure is None:
+            raise BrokerError("this broker has no SASL_SSL listener (pass secure=SecureListener(...))")
+        return self.secure.bootstrap
 
     @property
     def pid(self) -> int | None:
@@ -303,6 +363,11 @@ class DevBroker:
     @property
     def config_path(self) -> Path:
         return self.workdir / "server.properties"
+
+    @property
+    def keystore_path(self) -> Path:
+        """The SASL_SSL listener's PEM key store (key, then certificate chain), written at start."""
+        return self.workdir / "keystore.pem"
 
     # -- configuration
 
@@ -332,8 +397,45 @@ class DevBroker:
             "share.coordinator.state.topic.replication.factor": "1",
             "share.coordinator.state.topic.min.isr": "1",
         }
+        if self.secure is not None:
+            props.update(self._secure_config(self.secure))
         props.update(self.extra_config)
         return props
+
+    def _secure_config(self, secure: SecureListener) -> dict[str, str]:
+        """The SASL_SSL listener beside PLAINTEXT; brokers and controller keep talking PLAINTEXT."""
+        cport = self.controller_port
+        prefix = f"listener.name.{SECURE_LISTENER.lower()}"
+        props = {
+            "listeners": f"PLAINTEXT://{HOST}:{self.port},{SECURE_LISTENER}://{HOST}:{secure.port},"
+            f"CONTROLLER://{HOST}:{cport}",
+            "advertised.listeners": f"PLAINTEXT://{HOST}:{self.port},{SECURE_LISTENER}://{HOST}:{secure.port}",
+            "listener.security.protocol.map": f"CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,"
+            f"{SECURE_LISTENER}:{SECURE_LISTENER}",
+            f"{prefix}.sasl.enabled.mechanisms": ",".join(secure.enabled_mechanisms),
+            f"{prefix}.ssl.keystore.type": "PEM",
+            f"{prefix}.ssl.keystore.location": str(self.keystore_path),
+            f"{prefix}.ssl.client.auth": "none",
+        }
+        for mechanism in secure.mechanisms:
+            props[f"{prefix}.{mechanism.lower()}.sasl.jaas.config"] = _SCRAM_LOGIN
+        if secure.plain_users:
+            users = " ".join(f'user_{name}="{password}"' for name, password in secure.plain_users.items())
+            props[f"{prefix}.plain.sasl.jaas.config"] = f"{_PLAIN_LOGIN} {users};"
+        return props
+
+    def _write_keystore(self, secure: SecureListener) -> None:
+        try:
+            key = secure.keyfile.read_text(encoding="ascii")
+            chain = secure.certfile.read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BrokerError(f"cannot read the SASL_SSL listener's certificate or key: {exc}") from exc
+        if "-----BEGIN PRIVATE KEY-----" not in key:
+            raise BrokerError(f"{secure.keyfile}: the key must be unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY)")
+        if "-----BEGIN CERTIFICATE-----" not in chain:
+            raise BrokerError(f"{secure.certfile}: no PEM certificate in it")
+        self.keystore_path.write_text(key.rstrip() + "\n" + chain.rstrip() + "\n", encoding="ascii")
+        self.keystore_path.chmod(0o600)
 
     def _write_config(self) -> None:
         lines = [f"{key}={value}" for key, value in self.config().items()]
@@ -388,10 +490,13 @@ class DevBroker:
         if (major := _java_major(java)) < MIN_JAVA:
             raise BrokerError(f"java {major} is too old: {_INSTALL_HINTS['java']}")
         libs = fetch()
-        for port in (self.port, self.controller_port):
+        ports = (self.port, self.controller_port, *((self.secure.port,) if self.secure else ()))
+        for port in ports:
             if _port_in_use(port):
                 raise BrokerError(f"port {port} on {HOST} is already in use")
         self.workdir.mkdir(parents=True, exist_ok=True)
+        if self.secure is not None:
+            self._write_keystore(self.secure)
         self._write_config()
         self._format(libs)
         cmd = self._java(libs, "kafka.Kafka", str(self.config_path))
@@ -413,7 +518,7 @@ class DevBroker:
                 code = None if self._proc is None else self._proc.returncode
                 self._proc = None
                 raise BrokerError(f"Kafka broker exited early (exit {code}):\n{_tail(self.log_path)}")
-            if is_ready(HOST, self.port, timeout=1.0):
+            if is_ready(HOST, self.port, timeout=1.0) and (self.secure is None or _port_in_use(self.secure.port)):
                 return
             time.sleep(0.25)
         raise BrokerError(
@@ -463,4 +568,5 @@ class DevBroker:
         self.cleanup()
 
     def __repr__(self) -> str:
-        return f"DevBroker(bootstrap={self.bootstrap!r}, workdir={str(self.workdir)!r}, pid={self.pid})"
+        secure = f", secure_bootstrap={self.secure.bootstrap!r}" if self.secure else ""
+        return f"DevBroker(bootstrap={self.bootstrap!r}{secure}, workdir={str(self.workdir)!r}, pid={self.pid})"

@@ -14,7 +14,7 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError, for_code
 
 from coopstream.config import Settings, add_flags, load_settings
 from coopstream.errors import StreamError
-from coopstream.stream.clients import connection_options, topic_names
+from coopstream.stream.clients import check_login, connection_options, topic_names
 
 CONNECTION_SETTINGS = (
     "bootstrap_servers", "client_id", "security_protocol", "sasl_mechanism", "sasl_username", "sasl_password",
@@ -44,6 +44,7 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def _admin(settings: Settings) -> Any:
+    check_login(settings)  # a refused login or an untrusted certificate stops here, with the reason
     try:
         return KafkaAdminClient(**connection_options(settings))
     except KafkaError as exc:
