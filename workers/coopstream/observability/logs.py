@@ -13,6 +13,7 @@ import sys
 from typing import Any, Literal, TextIO
 
 import structlog
+import structlog.tracebacks
 from structlog.typing import Processor
 
 LogFormat = Literal["auto", "json", "console"]
@@ -40,7 +41,10 @@ def configure_logging(fmt: LogFormat = "auto", level: str = "info", stream: Text
     renderer: Processor
     if wants_json(fmt, out):
         renderer = structlog.processors.JSONRenderer()
-        shared.append(structlog.processors.dict_tracebacks)
+        # tracebacks as data, without the frames' local variables (they may hold article text)
+        shared.append(
+            structlog.processors.ExceptionRenderer(structlog.tracebacks.ExceptionDictTransformer(show_locals=False))
+        )
     else:
         renderer = structlog.dev.ConsoleRenderer(colors=_colour(out))
     structlog.configure(
