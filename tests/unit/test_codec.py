@@ -61,3 +61,12 @@ def test_dead_letter_keeps_original_bytes() -> None:
 
 def test_invalid_article_kind() -> None:
     assert InvalidArticle("x").kind == "invalid_article"
+
+
+def test_nested_surrogates_and_depth_have_their_reasons() -> None:
+    with pytest.raises(RecordError) as info:
+        decode_article(b'{"id": "1", "text": "ok", "extra": {"a": ["\\udc00"]}}')
+    assert info.value.kind == "invalid_text"
+    deep = b'{"id": "1", "text": "ok", "extra": ' + b"[" * 200 + b"]" * 200 + b"}"
+    with pytest.raises(InvalidArticle):
+        decode_article(deep)

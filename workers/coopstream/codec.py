@@ -56,11 +56,24 @@ def parse_article(text: str) -> RawArticle:
         raise InvalidArticle("value nested too deeply") from exc
 
 
+_MAX_DEPTH = 64
+
+
 def _reject_surrogates(data: dict[str, Any]) -> None:
-    for key, value in data.items():
-        for s in (key, value):
-            if isinstance(s, str) and any("\ud800" <= ch <= "\udfff" for ch in s):
-                raise DecodeError(f"field {key!r} holds a lone surrogate (not valid Unicode text)", kind="invalid_text")
+    """Lone surrogates anywhere (keys, values, nested) are not text; nor is nesting past a sane depth."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            raise InvalidArticle(f"value nested more than {_MAX_DEPTH} levels deep")
+        if isinstance(value, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in value):
+                raise DecodeError("a string holds a lone surrogate (not valid Unicode text)", kind="invalid_text")
+        elif isinstance(value, dict):
+            stack.extend((k, depth + 1) for k in value)
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
 
 
 def _summarise(exc: ValidationError) -> str:
