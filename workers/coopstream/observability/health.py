@@ -3,7 +3,7 @@
 ``/healthz`` answers 503 when the poll loop has not polled for longer than the staleness
 bound (a stuck loop); ``/readyz`` answers 200 when the worker is connected and holds an
 assignment, or is explicitly idle (the group gave it no partition), and 503 otherwise
-(starting, not connected, between assignments, stopping).
+(starting, not connected, its outputs waiting on the brokers, between assignments, stopping).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class Health:
         self._connected = False
         self._joined = False
         self._partitions = 0
+        self._stalled: str | None = None
         self._stopping = False
 
     def polled(self) -> None:
@@ -56,6 +57,11 @@ class Health:
         with self._lock:
             self._joined, self._partitions = False, 0
 
+    def set_stalled(self, reason: str | None) -> None:
+        """The loop waits on the brokers (``reason`` says for what): not ready until it is set back to None."""
+        with self._lock:
+            self._stalled = reason
+
     def set_stopping(self) -> None:
         with self._lock:
             self._stopping = True
@@ -73,6 +79,8 @@ class Health:
                 return False, "stopping"
             if not self._connected:
                 return False, "not connected to the brokers"
+            if self._stalled:
+                return False, self._stalled
             if not self._joined:
                 return False, "waiting for a partition assignment"
             if self._partitions == 0:

@@ -60,6 +60,9 @@ class Metrics:
             "coopstream_last_poll_timestamp_seconds", "Unix time of the poll loop's last poll", registry=registry)
         self.produce_failures = Counter(
             "coopstream_produce_failures", "Outputs the broker did not acknowledge", registry=registry)
+        self.outputs_waiting = Gauge(
+            "coopstream_outputs_waiting_seconds", "How long the batch in hand has been waiting for the brokers to "
+            "acknowledge its outputs (0 when it is not waiting)", registry=registry)
         self.build_info.labels(version=version).set(1)
         for kind in REBALANCE_KINDS:
             self.rebalances.labels(kind=kind)

@@ -6,6 +6,7 @@
     clients      kafka-python options from the settings (brokers, SASL, TLS), transactional id
     memory       in-memory source and sink for unit tests
     processor    one record to its messages (event, engagements) or a dead letter
+    offload      the thread that processes records while the loop keeps the consumer in its group
     policy       the error policy, in one place
     worker       the loop: poll, process, publish, flush, commit; failures; drain
     batch        the bookkeeping of one batch: deliveries, offsets, metrics

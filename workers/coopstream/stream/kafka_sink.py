@@ -26,7 +26,8 @@ from coopstream.config import Settings
 from coopstream.errors import ProducerFenced, PublishFailed, StreamError, TransactionFailed
 from coopstream.observability.logs import get_logger
 from coopstream.stream.clients import connection_options, transactional_id
-from coopstream.stream.ports import Delivery, Outgoing, Partition
+from coopstream.stream.kafka_source import RECONNECT_BACKOFF_MAX_MS
+from coopstream.stream.ports import DELIVERY_TIMEOUT_S, Delivery, Outgoing, Partition, transaction_timeout_s
 
 log = get_logger("coopstream.stream")
 _FENCES = (ProducerFencedError, InvalidProducerEpochError)
@@ -41,10 +42,12 @@ def producer_options(s: Settings, transactional: bool) -> dict[str, Any]:
         "max_request_size": max(1048576, 2 * s.max_record_bytes),
         "allow_auto_create_topics": False,
         "max_block_ms": 30000,
+        "delivery_timeout_ms": int(DELIVERY_TIMEOUT_S * 1000),
+        "reconnect_backoff_max_ms": RECONNECT_BACKOFF_MAX_MS,
     }
     if transactional:
         options["transactional_id"] = transactional_id(s)
-        options["transaction_timeout_ms"] = max(60000, s.max_poll_interval_ms)
+        options["transaction_timeout_ms"] = int(transaction_timeout_s(s.max_poll_interval_ms) * 1000)
     return options
 
 

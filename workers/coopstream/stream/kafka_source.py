@@ -25,6 +25,9 @@ from coopstream.stream.clients import connection_options
 from coopstream.stream.ports import Partition, RebalanceHandler, Record
 
 log = get_logger("coopstream.stream")
+# kafka-python backs off up to 30 s between attempts to reach a broker that is down, so a worker could stay idle
+# that long after its brokers are back; the Java client's default bound is 1 s.
+RECONNECT_BACKOFF_MAX_MS = 1000
 
 
 def consumer_options(s: Settings) -> dict[str, Any]:
@@ -43,6 +46,7 @@ def consumer_options(s: Settings) -> dict[str, Any]:
         # bounds each request, so also the commit of revoked partitions in the listener (JoinGroup has its own)
         "request_timeout_ms": max(1000, min(30000, int(s.drain_timeout_s * 1000))),
         "partition_assignment_strategy": (CooperativeStickyAssignor,),
+        "reconnect_backoff_max_ms": RECONNECT_BACKOFF_MAX_MS,
     }
 
 
@@ -95,6 +99,24 @@ class KafkaSource:
             for messages in batches.values()
             for m in messages
         ]
+
+    def keep_alive(self) -> None:
+        # Every partition held is paused for this poll, so it returns no record; it still resets the poll timer
+        # and takes part in a rebalance in progress. A partition assigned during the poll is not paused: whatever
+        # it returns is handed back (the consumer seeks to it) for the next real poll.
+        held = self._consumer.assignment()
+        self._consumer.pause(*held)
+        try:
+            batches = self._consumer.poll(timeout_ms=0)
+        except FencedInstanceIdError as exc:
+            raise InstanceFenced(f"another consumer joined with this group instance id: {exc!r}") from exc
+        except KafkaError as exc:
+            raise StreamError(f"poll failed: {exc!r}") from exc
+        finally:
+            self._consumer.resume(*self._consumer.paused())
+        for tp, messages in batches.items():
+            if messages:
+                self._consumer.seek(tp, messages[0].offset)
 
     def commit(self, offsets: Mapping[Partition, int], timeout_s: float) -> None:
         try:

@@ -24,6 +24,7 @@ class Membership:
         self.assigned: set[Partition] = set()
         self.pending: dict[Partition, int] = {}  # published, not yet committed (at least once)
         self.frozen = False  # after a failure that stops the worker: commit nothing more
+        self.departures = 0  # revocations and losses so far: a batch compares it before and after
         self._rebalance_bound = (settings.max_poll_interval_ms + settings.session_timeout_ms) / 1000 + 30
         self._observed_at: float | None = None
         self._unstable_since: float | None = None
@@ -39,14 +40,14 @@ class Membership:
         self.metrics.rebalances.labels(kind="assigned").inc()
         self.metrics.assigned_partitions.set(len(self.assigned))
         self.health.set_assignment(len(self.assigned))
-        log.info("partitions assigned", added=_names(partitions), holding=len(self.assigned))
+        log.info("partitions assigned", added=names(partitions), holding=len(self.assigned))
 
     def on_revoked(self, partitions: frozenset[Partition]) -> dict[Partition, int]:
         """Give the partitions up; return the offsets to commit for them first."""
         self.metrics.rebalances.labels(kind="revoked").inc()
         self._let_go(partitions)
         done = {tp: self.pending.pop(tp) for tp in partitions if tp in self.pending}
-        log.info("partitions revoked", revoked=_names(partitions), committing=len(done), frozen=self.frozen)
+        log.info("partitions revoked", revoked=names(partitions), committing=len(done), frozen=self.frozen)
         return {} if self.frozen else done
 
     def on_lost(self, partitions: frozenset[Partition]) -> None:
@@ -54,9 +55,10 @@ class Membership:
         self._let_go(partitions)
         for tp in partitions:
             self.pending.pop(tp, None)
-        log.warning("partitions lost (their records will be delivered again)", lost=_names(partitions))
+        log.warning("partitions lost (their records will be delivered again)", lost=names(partitions))
 
     def _let_go(self, partitions: frozenset[Partition]) -> None:
+        self.departures += 1
         self.assigned -= partitions
         self.metrics.assigned_partitions.set(len(self.assigned))
         self.metrics.forget_partitions(partitions)
@@ -86,5 +88,5 @@ class Membership:
         self.metrics.set_lag({(tp.topic, tp.partition): lag for tp, lag in lags.items() if tp in self.assigned})
 
 
-def _names(partitions: frozenset[Partition]) -> list[str]:
+def names(partitions: frozenset[Partition]) -> list[str]:
     return sorted(f"{tp.topic}[{tp.partition}]" for tp in partitions)

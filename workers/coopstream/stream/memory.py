@@ -25,6 +25,7 @@ class MemorySource:
         self.fail_commits = False
         self.closed = False
         self.polls = 0
+        self.keep_alives = 0
         self.on_poll: Callable[[MemorySource], None] | None = None  # e.g. request a stop once drained
         self._revoke_next: frozenset[Partition] = frozenset()
         self._assigned: set[Partition] = set()
@@ -55,14 +56,7 @@ class MemorySource:
             for tp in self._assigned:
                 self.positions.setdefault(tp, self.committed.get(tp, 0))
             self.handler.on_assigned(frozenset(self._assigned), frozenset(self._assigned))
-        if self._revoke_next:
-            revoked, self._revoke_next = self._revoke_next, frozenset()
-            offsets = self.handler.on_revoked(revoked)
-            if offsets:
-                self.commit(offsets, 1.0)
-            self._assigned -= revoked
-            for tp in revoked:
-                self.positions.pop(tp, None)
+        self._apply_revocation()
         out: list[Record] = []
         for tp in sorted(self._assigned):
             start = self.positions[tp]
@@ -70,6 +64,21 @@ class MemorySource:
             out.extend(chunk)
             self.positions[tp] = start + len(chunk)
         return out
+
+    def keep_alive(self) -> None:
+        self.keep_alives += 1
+        self._apply_revocation()
+
+    def _apply_revocation(self) -> None:
+        if not self._revoke_next or self.handler is None:
+            return
+        revoked, self._revoke_next = self._revoke_next, frozenset()
+        offsets = self.handler.on_revoked(revoked)
+        if offsets:
+            self.commit(offsets, 1.0)
+        self._assigned -= revoked
+        for tp in revoked:
+            self.positions.pop(tp, None)
 
     def commit(self, offsets: Mapping[Partition, int], timeout_s: float) -> None:
         if self.fail_commits:
@@ -158,6 +167,9 @@ class MemorySink:
     def recreate(self) -> None:
         self.recreated += 1
         self._txn.clear()
+        for delivery in self._in_flight:  # closing a producer fails what it has not delivered
+            delivery.fail(RuntimeError("producer closed"))
+        self._in_flight.clear()
 
     def close(self, timeout_s: float) -> None:
         self.flush(timeout_s)

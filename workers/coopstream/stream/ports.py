@@ -12,6 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
+# How long a sink keeps retrying one message (brokers unreachable, no leader) before it reports it failed.
+DELIVERY_TIMEOUT_S = 120.0
+
+
+def transaction_timeout_s(max_poll_interval_ms: int) -> float:
+    """How long the brokers let a transaction stay open before they abort it."""
+    return max(60.0, max_poll_interval_ms / 1000)
+
 Headers = tuple[tuple[str, bytes | None], ...]
 
 
@@ -89,6 +97,11 @@ class Source(Protocol):
 
     def poll(self, max_records: int, timeout_ms: int) -> list[Record]: ...
 
+    def keep_alive(self) -> None:
+        """Poll without taking any record, so that a record still being processed does not cost the group
+        membership (``max.poll.interval.ms``); rebalance callbacks may run."""
+        ...
+
     def commit(self, offsets: Mapping[Partition, int], timeout_s: float) -> None:
         """Commit synchronously; raise ``CommitFailed``."""
         ...
@@ -120,7 +133,8 @@ class Sink(Protocol):
     def send(self, message: Outgoing) -> Delivery: ...
 
     def flush(self, timeout_s: float) -> None:
-        """Wait until every sent message is acknowledged or failed; raise ``PublishFailed`` on timeout."""
+        """Wait until every sent message is acknowledged or failed (each within ``DELIVERY_TIMEOUT_S``);
+        raise ``PublishFailed`` on timeout."""
         ...
 
     def begin(self) -> None: ...

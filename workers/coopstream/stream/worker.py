@@ -12,25 +12,34 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
+from typing import NoReturn
 
 from structlog.contextvars import bound_contextvars
 
 from coopstream.config import Settings
-from coopstream.errors import CommitFailed, ProducerFenced, StreamError
+from coopstream.errors import CommitFailed, ProducerFenced, PublishFailed, StreamError, TransactionFailed
 from coopstream.observability.health import Health, stale_bound
 from coopstream.observability.logs import get_logger
 from coopstream.observability.metrics import Metrics
 from coopstream.stream.batch import Batch, first_offsets
 from coopstream.stream.exits import EXIT_DRAIN_INCOMPLETE, EXIT_ERROR, EXIT_FENCED, EXIT_OK, exit_code_for
-from coopstream.stream.membership import Membership
+from coopstream.stream.membership import Membership, names
+from coopstream.stream.offload import Offload
 from coopstream.stream.pacing import Pacer
 from coopstream.stream.policy import Action, on_error
-from coopstream.stream.ports import Record, Sink, Source
-from coopstream.stream.processor import Processor
+from coopstream.stream.ports import DELIVERY_TIMEOUT_S, Partition, Record, Sink, Source, transaction_timeout_s
+from coopstream.stream.processor import Outcome, Processor
 from coopstream.stream.shutdown import StopFlag
 
 log = get_logger("coopstream.stream")
 REFENCE_WINDOW_S = 30.0  # fenced again this soon after recreating the producer: another instance owns the id
+KEEP_ALIVE_EVERY_S = 1.0  # a record still in processing after this long: poll (taking nothing) to stay in the group
+# Records this large go to the helper thread. The enrichment costs at most a few microseconds per character
+# (bench/pathological.py), so anything smaller is done well within KEEP_ALIVE_EVERY_S.
+OFFLOAD_FROM_BYTES = 64 * 1024
+STALLED_AFTER_S = 5.0  # outputs unacknowledged this long: the brokers are unreachable (or leaderless); not ready
+FLUSH_PATIENCE_S = DELIVERY_TIMEOUT_S + 5.0  # the producer gives up on each message before this
 
 
 class WorkerStopped(Exception):
@@ -57,6 +66,9 @@ class Worker:
         self._last_commit = clock()
         self._last_fence: float | None = None
         self._drain_cut = False
+        self._offload = Offload()
+        self.keep_alive_every_s = KEEP_ALIVE_EVERY_S
+        self.offload_from_bytes = OFFLOAD_FROM_BYTES
 
     # ------------------------------------------------------------------ the loop
 
@@ -79,6 +91,7 @@ class Worker:
             code = EXIT_ERROR
         finally:
             self.health.set_stopping()
+            self._offload.close()
             self._close()
         log.info("worker stopped", exit_code=code, reason=self.stop.reason)
         return code
@@ -105,17 +118,22 @@ class Worker:
     def _run_batch(self, records: list[Record]) -> None:
         start = self._clock()
         batch = Batch()
+        departures = self.membership.departures
         try:
             if self.exactly_once:
                 self.sink.begin()
             self._process(records, start + self.pacer.budget_s, batch)
-            self.sink.flush(self._flush_timeout(start))
+            self._await_acknowledgements()
             batch.check()
+            gone = self._gone_during(batch, departures)
             if self.exactly_once:
+                if gone:  # another member may be processing these records already: this transaction must not count
+                    raise TransactionFailed(f"partition(s) {', '.join(names(gone))} were revoked while the batch "
+                                            "ran; its transaction is aborted and the batch replayed")
                 self.sink.commit_transaction(batch.offsets, self.source.group_metadata())
                 self.metrics.commits.inc()
-            else:
-                self.pending.update(batch.offsets)
+            else:  # published; the offsets of partitions given up meanwhile are their new owner's to commit
+                self.pending.update({tp: offset for tp, offset in batch.offsets.items() if tp not in gone})
         except StreamError as exc:
             self._batch_failed(exc, batch)
             return
@@ -136,13 +154,32 @@ class Worker:
                 return
             with bound_contextvars(topic=record.topic, partition=record.partition, offset=record.offset):
                 started = time.perf_counter()
-                outcome = self.processor.handle(record)
+                outcome = self._handle(record)
                 self.metrics.processing_seconds.observe(time.perf_counter() - started)
                 deliveries = [self.sink.send(message) for message in outcome.messages]
                 if outcome.event is not None:
                     log.debug("record enriched", article_id=outcome.article_id,
                               themes=[t.id for t in outcome.event.themes], entities=len(outcome.event.entities))
             batch.add(outcome, deliveries)
+
+    def _handle(self, record: Record) -> Outcome:
+        """Process a small record here; a large one, which may take long, on the helper thread while this one keeps
+        the consumer in its group (handing every record over would cost more than a small record's processing)."""
+        if record.value is None or len(record.value) < self.offload_from_bytes:
+            return self.processor.handle(record)
+        return self._offload.run(partial(self.processor.handle, record), self.keep_alive_every_s, self._keep_alive)
+
+    def _keep_alive(self) -> None:
+        """A record is taking long: stay in the group (the poll interval) and stay healthy while it runs."""
+        self.source.keep_alive()
+        self.health.polled()
+        self.metrics.last_poll.set(self._wall())
+
+    def _gone_during(self, batch: Batch, departures: int) -> frozenset[Partition]:
+        """The batch's partitions revoked or lost while it ran (only a keep-alive poll can do that)."""
+        if self.membership.departures == departures:
+            return frozenset()
+        return frozenset(tp for tp in batch.offsets if tp not in self.membership.assigned)
 
     def _deadline(self, batch_deadline: float) -> float:
         if self.stop.requested_at is not None:
@@ -157,8 +194,51 @@ class Worker:
         self._drain_cut = self.stop.requested
         log.info("batch cut short to stay inside the poll interval", given_back=len(rest))
 
-    def _flush_timeout(self, start: float) -> float:
-        return max(1.0, 0.9 * self.s.max_poll_interval_ms / 1000 - (self._clock() - start))
+    def _await_acknowledgements(self) -> None:
+        """Flush the batch's outputs, as long as the producer keeps retrying them (``FLUSH_PATIENCE_S``): the
+        brokers may be restarting, or an output partition without a leader for a while. Meanwhile the loop keeps
+        the consumer in its group and /healthz green, shows the wait in ``coopstream_outputs_waiting_seconds``, and
+        after ``STALLED_AFTER_S`` says why it waits, once in the log and on /readyz until the outputs are
+        acknowledged."""
+        patience = FLUSH_PATIENCE_S
+        if self.exactly_once:  # past this the brokers abort the transaction anyway
+            patience = min(patience, transaction_timeout_s(self.s.max_poll_interval_ms))
+        began = self._clock()
+        stalled = False
+        try:
+            while True:
+                try:
+                    self.sink.flush(self.keep_alive_every_s)
+                    break
+                except PublishFailed as exc:
+                    waited = self._clock() - began
+                    if waited >= patience:
+                        self._give_up_waiting(patience, exc)
+                self._keep_alive()
+                self.metrics.outputs_waiting.set(waited)
+                if waited >= STALLED_AFTER_S:
+                    if not stalled:
+                        log.warning("waiting for the brokers to acknowledge the batch's outputs",
+                                    waited_s=round(waited, 1), gives_up_after_s=round(patience))
+                        stalled = True
+                    self.health.set_stalled(f"outputs not acknowledged for {waited:.0f}s: brokers unreachable or "
+                                            "output partitions without a leader")
+        finally:
+            self.metrics.outputs_waiting.set(0)
+            if stalled:
+                self.health.set_stalled(None)
+        if stalled:
+            log.info("the brokers acknowledged the batch's outputs again", waited_s=round(self._clock() - began, 1))
+
+    def _give_up_waiting(self, patience: float, exc: PublishFailed) -> NoReturn:
+        """At least once, outputs not acknowledged in time stop the worker (exit 6). Exactly once, the transaction
+        can be replayed instead: the producer (which may be wedged after a broker restart) is replaced, which
+        aborts its transaction, and the batch goes back to the last committed offsets."""
+        if not self.exactly_once:
+            raise PublishFailed(f"outputs not acknowledged within {patience:.0f}s: {exc}") from exc
+        self._recreate_producer(exc, fenced=False)
+        raise TransactionFailed(f"outputs not acknowledged within {patience:.0f}s: the transaction is abandoned "
+                                "and the batch replayed") from exc
 
     # ------------------------------------------------------------------ failures
 

@@ -1,0 +1,132 @@
+"""The same faults against the worker loop on in-memory fakes, where their timing can be forced: a record that
+runs long, a partition revoked while it runs, outputs the brokers keep waiting or never acknowledge.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fault_support import load_test_module
+
+from coopstream.errors import PublishFailed
+from coopstream.schemas import EnrichedEvent, RawArticle
+from coopstream.stream import worker as worker_module
+from coopstream.stream.exits import EXIT_OK, EXIT_PUBLISH_FAILED
+from coopstream.stream.ports import Partition
+from coopstream.stream.processor import Processor
+
+pytestmark = pytest.mark.faults
+
+support = load_test_module("coopstream_unit_stream_support", Path(__file__).parents[1] / "unit" / "stream_support.py")
+P0, P1 = Partition("raw", 0), Partition("raw", 1)
+
+
+def _slow_rig(revoke: int | None = None, **settings: str) -> Any:
+    """A rig whose articles saying SLOW take 0.35 s; the first of them revokes partition ``revoke`` meanwhile."""
+    r = support.rig(partitions=2, **settings)
+    r.worker.keep_alive_every_s = 0.05
+    r.worker.offload_from_bytes = 0  # every record on the helper thread, as a large one would be
+
+    def enrich(article: RawArticle, processed_at: str) -> EnrichedEvent:
+        if "SLOW" in article.text:
+            if revoke is not None and not getattr(enrich, "revoked", False):
+                r.source.revoke_on_next_poll(revoke)
+                enrich.revoked = True  # type: ignore[attr-defined]
+            time.sleep(0.35)
+        event: EnrichedEvent = support.fake_enrich(article, processed_at)
+        return event
+
+    r.worker.processor = Processor(enrich, support.TOPICS, 2048, clock=lambda: "2026-01-01T00:00:00Z")
+    r.source.append(support.article("slow", text="SLOW soldiers trained together."), key=b"slow", partition=0)
+    r.source.append(support.article("quick"), key=b"quick", partition=1)
+    return r
+
+
+def test_a_record_running_long_keeps_the_consumer_polling() -> None:
+    r = _slow_rig()
+    assert r.worker.run() == EXIT_OK
+    assert r.source.keep_alives >= 3
+    assert r.source.committed == {P0: 1, P1: 1}
+
+
+def test_at_least_once_a_partition_revoked_during_a_long_record_is_left_to_its_new_owner() -> None:
+    r = _slow_rig(revoke=1)
+    assert r.worker.run() == EXIT_OK
+    assert sorted(m.key for m in r.sink.on("out")) == [b"quick", b"slow"]
+    assert r.source.committed == {P0: 1}  # nothing for the partition given up
+
+
+def test_exactly_once_a_partition_revoked_during_a_long_record_aborts_the_transaction() -> None:
+    r = _slow_rig(revoke=1, delivery="exactly-once")
+    assert r.worker.run() == EXIT_OK
+    assert r.sink.aborted >= 1
+    assert [m.key for m in r.sink.on("out")] == [b"slow"]  # replayed, once
+    assert r.source.committed == {P0: 1}
+
+
+def test_outputs_waiting_on_the_brokers_make_the_worker_unready_then_it_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(worker_module, "STALLED_AFTER_S", 0.0)
+    r = support.rig()
+    r.worker.keep_alive_every_s = 0.01
+    r.health.set_connected(True)
+    r.source.append(support.article("a"))
+    seen: list[tuple[tuple[bool, str], float]] = []
+    flush, refusals = r.sink.flush, [3]
+
+    def slow_flush(timeout_s: float) -> None:
+        seen.append((r.health.ready(), r.value("coopstream_outputs_waiting_seconds")))
+        if refusals[0]:
+            refusals[0] -= 1
+            raise PublishFailed("no acknowledgement yet (test)")
+        flush(timeout_s)
+
+    r.sink.flush = slow_flush
+    assert r.worker.run() == EXIT_OK
+    assert r.source.keep_alives == 3  # the consumer kept polling meanwhile
+    assert seen[0][0][0], "ready before the wait"
+    for (ok, reason), waited in seen[1:4]:  # (the sink is flushed once more on closing)
+        assert not ok and reason.startswith("outputs not acknowledged") and waited > 0
+    assert r.source.committed == {P0: 1}
+    assert r.value("coopstream_outputs_waiting_seconds") == 0
+
+
+def test_outputs_never_acknowledged_stop_the_worker_without_committing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(worker_module, "FLUSH_PATIENCE_S", 0.2)
+    r = support.rig()
+    r.worker.keep_alive_every_s = 0.01
+    r.source.append(support.article("a"))
+
+    def never(timeout_s: float) -> None:
+        time.sleep(min(timeout_s, 0.01))
+        raise PublishFailed("no acknowledgement (test)")
+
+    r.sink.flush = never
+    assert r.worker.run() == EXIT_PUBLISH_FAILED
+    assert r.source.committed == {}
+
+
+def test_exactly_once_outputs_never_acknowledged_replace_the_producer_and_replay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(worker_module, "FLUSH_PATIENCE_S", 0.2)
+    r = support.rig(delivery="exactly-once")
+    r.worker.keep_alive_every_s = 0.01
+    r.source.append(support.article("a"))
+    flush = r.sink.flush
+
+    def wedged_until_replaced(timeout_s: float) -> None:
+        if not r.sink.recreated:
+            time.sleep(min(timeout_s, 0.01))
+            raise PublishFailed("no acknowledgement (test)")
+        flush(timeout_s)
+
+    r.sink.flush = wedged_until_replaced
+    assert r.worker.run() == EXIT_OK
+    assert r.sink.recreated == 1
+    assert len(r.sink.on("out")) == 1  # published once, by the replayed transaction
+    assert r.source.committed == {P0: 1}
