@@ -67,9 +67,12 @@ PREFERRED_CITIES = {
 # ISO 3166-1 entries that are not sovereign states. A sovereign capital wins a
 # shared name over a larger city (Victoria, Seychelles over Victoria, Canada); a
 # territory capital competes on population like any other city.
-TERRITORIES = set(
-    ["AS", "AI", "AQ", "AW", "AX", "BL", "BM", "BQ", "BV", "CC", "CK", "CW", "CX", "EH", "FK", "FO", "GF", "GG", "GI", "GL", "GP", "GS", "GU", "HK", "HM", "IM", "IO", "JE", "KY", "MF", "MO", "MP", "MQ", "MS", "NC", "NF", "NU", "PF", "PM", "PN", "PR", "RE", "SH", "SJ", "SX", "TC", "TF", "TK", "UM", "VG", "VI", "WF", "YT"]
-)
+TERRITORIES = {
+    "AS", "AI", "AQ", "AW", "AX", "BL", "BM", "BQ", "BV", "CC", "CK", "CW", "CX", "EH", "FK", "FO", "GF",
+    "GG", "GI", "GL", "GP", "GS", "GU", "HK", "HM", "IM", "IO", "JE", "KY", "MF", "MO", "MP", "MQ", "MS",
+    "NC", "NF", "NU", "PF", "PM", "PN", "PR", "RE", "SH", "SJ", "SX", "TC", "TF", "TK", "UM", "VG", "VI",
+    "WF", "YT",
+}
 
 # Place names that may equal a country name: the US state shares its name with
 # the country; the engine has to decide from context.
@@ -128,7 +131,7 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
             continue
         if len(cells) != len(header):
             raise SystemExit(f"{path.name}:{lineno}: expected {len(header)} fields, got {len(cells)}")
-        rows.append({k: v.strip() for k, v in zip(header, cells)})
+        rows.append({k: v.strip() for k, v in zip(header, cells, strict=True)})
     return rows
 
 
@@ -353,14 +356,11 @@ def city_places(gn: GeoNames, countries: list[Country], fixes: dict,
             if not usable(raw, stop):
                 continue
         extra = [d for d in derived if d != name and usable(d, stop)]
-        if gid in sovereign_capitals or PREFERRED_CITIES.get((raw, cc)) == city["admin1code"]:
-            rank = (1,)
-        else:
-            rank = (2,)
+        rank = (1,) if gid in sovereign_capitals or PREFERRED_CITIES.get((raw, cc)) == city["admin1code"] else (2,)
         places.append(Place(name, curated_aliases, "city", cc,
                             coord(city["latitude"]), coord(city["longitude"]),
                             str(city["population"]) if city["population"] else "",
-                            rank=rank + (-city["population"], gid), extra=extra))
+                            rank=(*rank, -city["population"], gid), extra=extra))
     return places
 
 
@@ -418,7 +418,7 @@ def check_outputs() -> None:
     def load(name):
         lines = (OUT / name).read_text(encoding="utf-8").splitlines()
         header = lines[0].split("\t")
-        return [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+        return [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
 
     countries = load("countries.tsv")
     places = load("places.tsv")
