@@ -74,6 +74,7 @@ def test_outputs_waiting_on_the_brokers_make_the_worker_unready_then_it_goes_on(
     r = support.rig()
     r.worker.keep_alive_every_s = 0.01
     r.health.set_connected(True)
+    r.health.stall_after_s = 0.0
     r.source.append(support.article("a"))
     seen: list[tuple[tuple[bool, str], float]] = []
     flush, refusals = r.sink.flush, [3]
@@ -88,9 +89,8 @@ def test_outputs_waiting_on_the_brokers_make_the_worker_unready_then_it_goes_on(
     r.sink.flush = slow_flush
     assert r.worker.run() == EXIT_OK
     assert r.source.keep_alives == 3  # the consumer kept polling meanwhile
-    assert seen[0][0][0], "ready before the wait"
     for (ok, reason), waited in seen[1:4]:  # (the sink is flushed once more on closing)
-        assert not ok and reason.startswith("outputs not acknowledged") and waited > 0
+        assert not ok and reason.startswith("waiting") and "acknowledgement" in reason and waited > 0
     assert r.source.committed == {P0: 1}
     assert r.value("coopstream_outputs_waiting_seconds") == 0
 

@@ -8,9 +8,10 @@ assignment, or is explicitly idle (the group gave it no partition), and 503 othe
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -27,8 +28,10 @@ def stale_bound(health_stale_s: float, poll_timeout_ms: int) -> float:
 class Health:
     """What the poll loop reports; read by the HTTP handlers from their own threads."""
 
-    def __init__(self, stale_after_s: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, stale_after_s: float, clock: Callable[[], float] = time.monotonic,
+                 stall_after_s: float = 5.0) -> None:  # fmt: skip
         self.stale_after_s = stale_after_s
+        self.stall_after_s = stall_after_s
         self._clock = clock
         self._lock = threading.Lock()
         self._since = clock()
@@ -36,7 +39,7 @@ class Health:
         self._connected = False
         self._joined = False
         self._partitions = 0
-        self._stalled: str | None = None
+        self._waiting: tuple[str, float] | None = None  # what the loop waits on the brokers for, since when
         self._stopping = False
 
     def polled(self) -> None:
@@ -57,10 +60,17 @@ class Health:
         with self._lock:
             self._joined, self._partitions = False, 0
 
-    def set_stalled(self, reason: str | None) -> None:
-        """The loop waits on the brokers (``reason`` says for what): not ready until it is set back to None."""
+    @contextlib.contextmanager
+    def waiting_on_brokers(self, what: str) -> Iterator[None]:
+        """Around a call of the loop that waits on the brokers: not ready once it has lasted ``stall_after_s``
+        (judged when asked, so also while the call blocks)."""
         with self._lock:
-            self._stalled = reason
+            self._waiting = (what, self._clock())
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._waiting = None
 
     def set_stopping(self) -> None:
         with self._lock:
@@ -79,8 +89,9 @@ class Health:
                 return False, "stopping"
             if not self._connected:
                 return False, "not connected to the brokers"
-            if self._stalled:
-                return False, self._stalled
+            if self._waiting is not None and self._clock() - self._waiting[1] >= self.stall_after_s:
+                what, since = self._waiting
+                return False, f"waiting {self._clock() - since:.0f}s on the brokers for {what}"
             if not self._joined:
                 return False, "waiting for a partition assignment"
             if self._partitions == 0:

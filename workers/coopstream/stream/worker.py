@@ -130,7 +130,9 @@ class Worker:
                 if gone:  # another member may be processing these records already: this transaction must not count
                     raise TransactionFailed(f"partition(s) {', '.join(names(gone))} were revoked while the batch "
                                             "ran; its transaction is aborted and the batch replayed")
-                self.sink.commit_transaction(batch.offsets, self.source.group_metadata())
+                metadata = self.source.group_metadata()
+                with self.health.waiting_on_brokers("the commit of the transaction"):
+                    self.sink.commit_transaction(batch.offsets, metadata)
                 self.metrics.commits.inc()
             else:  # published; the offsets of partitions given up meanwhile are their new owner's to commit
                 self.pending.update({tp: offset for tp, offset in batch.offsets.items() if tp not in gone})
@@ -197,36 +199,31 @@ class Worker:
     def _await_acknowledgements(self) -> None:
         """Flush the batch's outputs, as long as the producer keeps retrying them (``FLUSH_PATIENCE_S``): the
         brokers may be restarting, or an output partition without a leader for a while. Meanwhile the loop keeps
-        the consumer in its group and /healthz green, shows the wait in ``coopstream_outputs_waiting_seconds``, and
-        after ``STALLED_AFTER_S`` says why it waits, once in the log and on /readyz until the outputs are
-        acknowledged."""
+        the consumer in its group and /healthz green, shows the wait in ``coopstream_outputs_waiting_seconds`` and on
+        /readyz, and after ``STALLED_AFTER_S`` says so once in the log."""
         patience = FLUSH_PATIENCE_S
         if self.exactly_once:  # past this the brokers abort the transaction anyway
             patience = min(patience, transaction_timeout_s(self.s.max_poll_interval_ms))
         began = self._clock()
         stalled = False
         try:
-            while True:
-                try:
-                    self.sink.flush(self.keep_alive_every_s)
-                    break
-                except PublishFailed as exc:
-                    waited = self._clock() - began
-                    if waited >= patience:
-                        self._give_up_waiting(patience, exc)
-                self._keep_alive()
-                self.metrics.outputs_waiting.set(waited)
-                if waited >= STALLED_AFTER_S:
-                    if not stalled:
+            with self.health.waiting_on_brokers("the acknowledgement of the batch's outputs"):
+                while True:
+                    try:
+                        self.sink.flush(self.keep_alive_every_s)
+                        break
+                    except PublishFailed as exc:
+                        waited = self._clock() - began
+                        if waited >= patience:
+                            self._give_up_waiting(patience, exc)
+                    self._keep_alive()
+                    self.metrics.outputs_waiting.set(waited)
+                    if waited >= STALLED_AFTER_S and not stalled:
                         log.warning("waiting for the brokers to acknowledge the batch's outputs",
                                     waited_s=round(waited, 1), gives_up_after_s=round(patience))
                         stalled = True
-                    self.health.set_stalled(f"outputs not acknowledged for {waited:.0f}s: brokers unreachable or "
-                                            "output partitions without a leader")
         finally:
             self.metrics.outputs_waiting.set(0)
-            if stalled:
-                self.health.set_stalled(None)
         if stalled:
             log.info("the brokers acknowledged the batch's outputs again", waited_s=round(self._clock() - began, 1))
 
@@ -236,9 +233,10 @@ class Worker:
         aborts its transaction, and the batch goes back to the last committed offsets."""
         if not self.exactly_once:
             raise PublishFailed(f"outputs not acknowledged within {patience:.0f}s: {exc}") from exc
-        self._recreate_producer(exc, fenced=False)
-        raise TransactionFailed(f"outputs not acknowledged within {patience:.0f}s: the transaction is abandoned "
-                                "and the batch replayed") from exc
+        failure = TransactionFailed(f"outputs not acknowledged within {patience:.0f}s: the producer is replaced, "
+                                    "its transaction abandoned and the batch replayed")
+        self._recreate_producer(failure, fenced=False)
+        raise failure from exc
 
     # ------------------------------------------------------------------ failures
 
@@ -267,7 +265,8 @@ class Worker:
                 self.sink.abort()
             except StreamError as failed:  # a producer that cannot abort is replaced; its successor aborts
                 self._recreate_producer(failed, fenced=isinstance(failed, ProducerFenced))
-        self.source.rewind_to_committed()
+        with self.health.waiting_on_brokers("the committed offsets"):
+            self.source.rewind_to_committed()
 
     def _recreate_producer(self, exc: StreamError, fenced: bool) -> None:
         now = self._clock()
@@ -299,7 +298,8 @@ class Worker:
             return True
         offsets = dict(self.pending)
         try:
-            self.source.commit(offsets, timeout_s if timeout_s is not None else self.s.drain_timeout_s)
+            with self.health.waiting_on_brokers("an offset commit"):
+                self.source.commit(offsets, timeout_s if timeout_s is not None else self.s.drain_timeout_s)
         except CommitFailed as exc:
             self.metrics.commit_failures.inc()
             log.warning("offset commit failed", error=str(exc), action=on_error(exc, None).value)
