@@ -101,7 +101,7 @@ def test_events_over_the_output_topics_size_limit_stop_the_worker_without_commit
     for order, (mode, stack) in enumerate(stacks.items()):
         supervisor = supervisors[mode]
         assert supervisor.current is not None and supervisor.current.alive()
-        starts = [w for w in stack.workers if w.log_path.name.startswith(mode)]
+        starts = {w.log_path: w for w in fault_stack.workers if w.log_path.name.startswith(mode)}.values()
         refusals = [e for w in starts for e in log_events(w)
                     if e.get("event") == "batch failed" and "MessageSizeTooLarge" in str(e.get("error"))]  # fmt: skip
         outcome = Outcome.of(set(ids_at[mode].values()), ids_of(read_to_end(stack.bootstrap, [stack.enriched])))

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from fault_support import load_test_module
 
-from coopstream.errors import PublishFailed
+from coopstream.config import Settings
+from coopstream.errors import PublishFailed, TransactionFailed
 from coopstream.schemas import EnrichedEvent, RawArticle
 from coopstream.stream import worker as worker_module
 from coopstream.stream.exits import EXIT_OK, EXIT_PUBLISH_FAILED
+from coopstream.stream.kafka_sink import KafkaSink
 from coopstream.stream.ports import Partition
 from coopstream.stream.processor import Processor
 
@@ -130,3 +132,51 @@ def test_exactly_once_outputs_never_acknowledged_replace_the_producer_and_replay
     assert r.sink.recreated == 1
     assert len(r.sink.on("out")) == 1  # published once, by the replayed transaction
     assert r.source.committed == {P0: 1}
+
+
+class _Producer:
+    """Just enough of a transactional KafkaProducer: refuses the offsets of its first transaction."""
+
+    made: ClassVar[list[_Producer]] = []
+
+    def __init__(self, **options: Any) -> None:
+        self.calls: list[str] = []
+        _Producer.made.append(self)
+
+    def init_transactions(self) -> None:
+        self.calls.append("init")
+
+    def begin_transaction(self) -> None:
+        self.calls.append("begin")
+
+    def send_offsets_to_transaction(self, offsets: Any, group_metadata: Any) -> None:
+        from kafka.errors import CommitFailedError
+
+        self.calls.append("offsets")
+        if len(_Producer.made) == 1:
+            raise CommitFailedError("UnknownMemberIdError (test)")
+
+    def commit_transaction(self) -> None:
+        self.calls.append("commit")
+
+    def abort_transaction(self) -> None:
+        self.calls.append("abort")
+
+    def close(self, timeout: float) -> None:
+        self.calls.append("close")
+
+
+def test_exactly_once_offsets_refused_by_the_group_do_not_leak_into_the_next_transaction() -> None:
+    """kafka-python keeps refused transactional offsets and sends them with the next transaction's: the sink
+    starts a fresh producer before the next transaction instead."""
+    _Producer.made.clear()
+    sink = KafkaSink(Settings(delivery="exactly-once", group_instance_id="pod"), factory=_Producer)
+    sink.begin()
+    with pytest.raises(TransactionFailed):
+        sink.commit_transaction({P0: 10}, group_metadata="gm")
+    sink.abort()
+    sink.begin()
+    sink.commit_transaction({P1: 5}, group_metadata="gm")
+    first, second = _Producer.made
+    assert first.calls == ["init", "begin", "offsets", "abort", "close"]
+    assert second.calls == ["init", "begin", "offsets", "commit"]

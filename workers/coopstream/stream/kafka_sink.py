@@ -64,6 +64,7 @@ class KafkaSink:
         self._factory = factory
         self._producer: Any = None
         self._in_txn = False
+        self._offsets_unsettled = False  # offsets handed to the open transaction without a final answer
         self._start()
 
     @property
@@ -72,6 +73,7 @@ class KafkaSink:
         return str(value) if value else None
 
     def _start(self) -> None:
+        self._offsets_unsettled = False
         try:
             self._producer = self._factory(**self._options)
             if self.transactional:
@@ -101,6 +103,12 @@ class KafkaSink:
             raise PublishFailed(f"outputs not acknowledged within {timeout_s:.0f}s: {exc!r}") from exc
 
     def begin(self) -> None:
+        if self._offsets_unsettled:
+            # kafka-python 3.0.12 keeps the offsets of a refused TxnOffsetCommit (e.g. UNKNOWN_MEMBER_ID after a
+            # broker restart) and sends them again with the next transaction's offsets, which would commit the
+            # offsets of records whose outputs were aborted. A fresh producer starts without them.
+            log.warning("replacing the producer: the offsets of an aborted transaction are still pending in it")
+            self.recreate()
         self._call("begin the transaction", self._producer.begin_transaction)
         self._in_txn = True
 
@@ -108,8 +116,10 @@ class KafkaSink:
         if offsets:
             tx_offsets = {TopicPartition(p.topic, p.partition): OffsetAndMetadata(o, "", -1)
                           for p, o in offsets.items()}
+            self._offsets_unsettled = True
             self._call("send the offsets to the transaction",
                        lambda: self._producer.send_offsets_to_transaction(tx_offsets, group_metadata))
+            self._offsets_unsettled = False
         self._call("commit the transaction", self._producer.commit_transaction)
         self._in_txn = False
 

@@ -24,7 +24,7 @@ class Membership:
         self.assigned: set[Partition] = set()
         self.pending: dict[Partition, int] = {}  # published, not yet committed (at least once)
         self.frozen = False  # after a failure that stops the worker: commit nothing more
-        self.departures = 0  # revocations and losses so far: a batch compares it before and after
+        self.departed: set[Partition] = set()  # revoked or lost since the worker last cleared it (batch start)
         self._rebalance_bound = (settings.max_poll_interval_ms + settings.session_timeout_ms) / 1000 + 30
         self._observed_at: float | None = None
         self._unstable_since: float | None = None
@@ -58,7 +58,7 @@ class Membership:
         log.warning("partitions lost (their records will be delivered again)", lost=names(partitions))
 
     def _let_go(self, partitions: frozenset[Partition]) -> None:
-        self.departures += 1
+        self.departed |= partitions
         self.assigned -= partitions
         self.metrics.assigned_partitions.set(len(self.assigned))
         self.metrics.forget_partitions(partitions)

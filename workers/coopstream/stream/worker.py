@@ -118,14 +118,14 @@ class Worker:
     def _run_batch(self, records: list[Record]) -> None:
         start = self._clock()
         batch = Batch()
-        departures = self.membership.departures
+        self.membership.departed.clear()
         try:
             if self.exactly_once:
                 self.sink.begin()
             self._process(records, start + self.pacer.budget_s, batch)
             self._await_acknowledgements()
             batch.check()
-            gone = self._gone_during(batch, departures)
+            gone = self._gone_during(batch)
             if self.exactly_once:
                 if gone:  # another member may be processing these records already: this transaction must not count
                     raise TransactionFailed(f"partition(s) {', '.join(names(gone))} were revoked while the batch "
@@ -177,11 +177,10 @@ class Worker:
         self.health.polled()
         self.metrics.last_poll.set(self._wall())
 
-    def _gone_during(self, batch: Batch, departures: int) -> frozenset[Partition]:
-        """The batch's partitions revoked or lost while it ran (only a keep-alive poll can do that)."""
-        if self.membership.departures == departures:
-            return frozenset()
-        return frozenset(tp for tp in batch.offsets if tp not in self.membership.assigned)
+    def _gone_during(self, batch: Batch) -> frozenset[Partition]:
+        """The batch's partitions revoked or lost while it ran (only a keep-alive poll can do that), even if they
+        came back since: another member may have had them meanwhile."""
+        return frozenset(tp for tp in batch.offsets if tp in self.membership.departed)
 
     def _deadline(self, batch_deadline: float) -> float:
         if self.stop.requested_at is not None:
