@@ -60,6 +60,7 @@ def test_unusable_invocations_fail_with_a_message(tmp_path: Path) -> None:
 
 
 def test_operator_replaces_the_theme_cues(tmp_path: Path, seed_line: bytes) -> None:
+    """The threshold and the themes come from --themes-file; a language's cues from --knowledge-dir."""
     themes = tmp_path / "themes.json"
     themes.write_text(
         json.dumps(
@@ -70,17 +71,22 @@ def test_operator_replaces_the_theme_cues(tmp_path: Path, seed_line: bytes) -> N
                 "planned_factor": 0.5,
                 "repeat_factor": 0.25,
                 "max_evidence": 3,
-                "gate": {"home_country": "US", "cues": []},
-                "listing_markers": [],
-                "planned_markers": [],
-                "themes": {"health_security": {"label": "Health", "cues": {"round table": 1.0}}},
+                "listing_min_commas": 3,
+                "name_weight_floor": 0.5,
+                "home_country": "US",
+                "themes": {"health_security": {"label": "Health"}},
             }
         )
     )
-    proc = run("enrich", "--themes-file", str(themes), "-", stdin=seed_line)
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "themes.json").write_text(
+        json.dumps({"themes": {"health_security": {"cues": {"round table": 1.0}}}})
+    )
+    proc = run("enrich", "--themes-file", str(themes), "--knowledge-dir", str(tmp_path), "-", stdin=seed_line)
     assert proc.returncode == 0, proc.stderr
     event = json.loads(proc.stdout)
     assert [t["id"] for t in event["themes"]] == ["health_security"]
+    assert event["themes"][0]["label"] == "Health"
     assert event["themes"][0]["evidence"][0]["text"] == "round table"
 
 

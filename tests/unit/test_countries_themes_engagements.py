@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from enrich_support import enrich_text
 
-from coopstream.enrich import Enricher
-from coopstream.enrich.dates import find_range, normalise_published
+from coopstream.enrich import Enricher, Knowledge
+from coopstream.enrich.dates import normalise_published
 
 
 def _codes(enricher: Enricher, text: str) -> set[str]:
@@ -77,7 +77,10 @@ def test_statement_only_when_nothing_else(enricher: Enricher) -> None:
     assert [e.type for e in ev.engagements] == ["statement"]
 
 
-def test_dates() -> None:
+def test_dates(knowledge: Knowledge) -> None:
+    grammar = knowledge.packs["en"].grammar
+    assert grammar is not None
+    find_range = grammar.find_range
     assert [d.isoformat() if d else None for d in find_range("from April 21 – May 9", 2025)] == [
         "2025-04-21",
         "2025-05-09",

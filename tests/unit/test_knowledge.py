@@ -23,15 +23,16 @@ def test_an_operator_adds_a_place(tmp_path: Path) -> None:
 
 
 def test_a_malformed_knowledge_file_names_itself(tmp_path: Path) -> None:
-    (tmp_path / "countries.tsv").write_text("code\tname\naa\tb\textra\n", encoding="utf-8")
+    (tmp_path / "countries.tsv").write_text("code\tname\tcapital\tlat\tlon\nAA\tb\tc\t1\t2\textra\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"countries\.tsv: line 2"):
         load_knowledge(tmp_path)
 
 
 def test_a_bad_themes_file_names_the_problem(tmp_path: Path) -> None:
     bad = tmp_path / "themes.json"
-    bad.write_text('{"threshold": 2}', encoding="utf-8")
-    with pytest.raises(KnowledgeError, match="themes file"):
+    packaged = resources.files("coopstream.enrich.data").joinpath("themes.json").read_text(encoding="utf-8")
+    bad.write_text(packaged.replace('"threshold": 0.3', '"threshold": 2'), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"themes\.json: key threshold: 2 is outside \[0, 1\]"):
         load_knowledge(themes_file=bad)
 
 

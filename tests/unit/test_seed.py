@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coopstream.enrich.entities import fold
+from coopstream.enrich.entities.found import fold
 from coopstream.schemas import EnrichedEvent
 
 

@@ -1,22 +1,30 @@
-"""Engagement pass: what happened (visit, meeting, exercise, ...), who, where, when."""
+"""Engagement pass: what happened (visit, meeting, exercise, ...), who, where, when.
+
+The cue words of each type are a language's (``<lang>/engagements.json``), matched by the
+language's case-folded automaton over the whole text and bucketed by sentence; the rules of each
+type are language-independent (``engagements.json``): which types yield to which, which need an
+entity of a kind, which stand only alone.
+"""
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, get_args
 
-from coopstream.enrich.dates import find_range
-from coopstream.enrich.entities import Found
-from coopstream.enrich.knowledge import Matcher, lower_same_length
-from coopstream.errors import KnowledgeError
+from coopstream.enrich.dates import DateGrammar
+from coopstream.enrich.entities.found import Found
+from coopstream.enrich.knowledge.files import Shape
+from coopstream.enrich.knowledge.matcher import Hit, Matcher, of_kind
+from coopstream.enrich.themes import marker_key
 from coopstream.schemas.models import EngagementType
 
-# the date of a dateline or caption, "(Sept. 15, 2023)": when the story was filed, not when things happened
-_PHOTO_DATE = re.compile(r"\([A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\)")
-_ORDER: tuple[str, ...] = get_args(EngagementType)  # the taxonomy's order
+ORDER: tuple[str, ...] = get_args(EngagementType)  # the taxonomy's order
+CUE = "engagement"
+NEEDS = "engagement.needs"
+NOT_WITH = "engagement.not_with"
+SKIP = "engagement.skip"  # planned or background: the sentence reports nothing happening now
 
 
 @dataclass(slots=True)
@@ -29,143 +37,216 @@ class EngagementFound:
     country: str | None = None
     start_date: date | None = None
     end_date: date | None = None
+    topics: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
-class _Rule:
-    type: str
-    needs: Matcher | None
-    not_with: Matcher | None
-    needs_entity: str | None
-    weak: frozenset[str]
-    yields_to: frozenset[str]
+class TypeRule:
+    """A type's language-independent rules."""
+
+    yields_to: frozenset[str] = frozenset()
+    needs_entity: str | None = None
+    only_alone: bool = False
+    operation_meets_needs: str | None = None
+    best_sentence: str | None = None
 
 
-class EngagementModel:
-    def __init__(self, spec: dict[str, Any]) -> None:
-        try:
-            self.planned = [str(m) for m in spec["planned_markers"]]
-            self.background = [str(m) for m in spec["background_markers"]]
-            types: dict[str, Any] = spec["types"]
-        except (KeyError, TypeError) as exc:
-            raise KnowledgeError(f"engagements file: missing field {exc}") from exc
-        self.cues = Matcher(casefold=True)
-        self.rules: dict[str, _Rule] = {}
-        for tid, t in types.items():
-            if tid not in _ORDER:
-                raise KnowledgeError(f"engagements file: unknown engagement type {tid!r}")
-            for cue in t["cues"]:
-                self.cues.add(cue, tid)
-            self.rules[tid] = _Rule(
-                tid,
-                _matcher(t.get("needs")),
-                _matcher(t.get("not_with")),
-                t.get("needs_entity"),
-                frozenset(t.get("weak", [])),
-                frozenset(t.get("yields_to", [])),
-            )
-        self.cues.build()
-
-    def find(
-        self,
-        text: str,
-        sentences: list[tuple[int, int]],
-        found: list[Found],
-        year: int | None,
-        dateline_loc: Found | None,
-        body_start: int = 0,
-        month: int | None = None,
-    ) -> list[EngagementFound]:
-        """One engagement per type, from the first sentence that reports it (the body before the caption)."""
-        low = lower_same_length(text)
-        kinds = {e.attributes.get("kind") for e in found}
-        matches: dict[str, list[tuple[int, int]]] = {}
-        weak: dict[str, list[tuple[int, int]]] = {}
-        quoted = _quoted_sentences(text, sentences)
-        seen: set[tuple[str, int, bool]] = set()
-        hits = self.cues.find(text)  # in text order
-        hit_starts = [h.start for h in hits]
-        ordered = [s for s in sentences if s[0] >= body_start] + [s for s in sentences if s[0] < body_start]
-        for a, b in ordered:
-            lo, hi = bisect_left(hit_starts, a), bisect_left(hit_starts, b)
-            inside = [h for h in hits[lo:hi] if h.end <= b]
-            if not inside:
-                continue
-            sent = low[a:b]
-            padded = f" {sent} "
-            if any(m in padded for m in self.planned) or any(m in padded for m in self.background):
-                continue
-            if a in quoted:
-                continue
-            for hit in inside:
-                for tid in hit.payloads:
-                    is_weak = hit.key in self.rules[tid].weak
-                    if (tid, a, is_weak) in seen or not self._accepts(tid, sent, kinds, found, a, b):
-                        continue
-                    seen.add((tid, a, is_weak))
-                    bucket = weak if is_weak else matches
-                    bucket.setdefault(tid, []).append((a, b))
-        for tid, spans in weak.items():
-            if tid not in matches and not (self.rules[tid].yields_to & set(matches)):
-                matches[tid] = spans
-        first = {tid: _best(tid, spans, found) for tid, spans in matches.items()}
-        if len(first) > 1:
-            first.pop("statement", None)
-        return [
-            self._describe(tid, first[tid], text, found, year, month, dateline_loc) for tid in _ORDER if tid in first
-        ]
-
-    def _accepts(self, tid: str, sent: str, kinds: set[Any], found: list[Found], a: int, b: int) -> bool:
-        rule = self.rules[tid]
-        if (
-            rule.needs is not None
-            and not rule.needs.find(sent)
-            and not (tid == "exercise" and _has_exercise_entity(found, a, b))
-        ):
-            return False
-        if rule.not_with is not None and rule.not_with.find(sent):
-            return False
-        return not (rule.needs_entity and rule.needs_entity not in kinds)
-
-    def _describe(
-        self,
-        tid: str,
-        sent: tuple[int, int],
-        text: str,
-        found: list[Found],
-        year: int | None,
-        month: int | None,
-        dateline_loc: Found | None,
-    ) -> EngagementFound:
-        a, b = sent
-        inside = [f for f in found if any(a <= s and e <= b for s, e in f.mentions)]
-        persons = [f.name for f in inside if f.type == "person"]
-        places = [f for f in inside if f.type == "location"]
-        place = next((p for p in places if p.attributes.get("kind") != "country"), places[0] if places else None)
-        if place is None:
-            place = dateline_loc
-        start, end = find_range(_PHOTO_DATE.sub(lambda m: " " * len(m.group()), text[a:b]), year, month)
-        return EngagementFound(
-            type=tid,
-            sentence=sent,
-            actors=persons[:1],
-            counterparts=persons[1:4],
-            location=place.name if place else None,
-            country=_as_code(place.attributes.get("country")) if place else None,
-            start_date=start,
-            end_date=end,
+def load_rules(spec: Any, name: str) -> dict[str, TypeRule]:
+    s = Shape(name)
+    types = s.obj(s.key(s.obj(spec, ""), "types", ""), "types")
+    rules: dict[str, TypeRule] = {}
+    for tid, t in types.items():
+        path = f"types.{tid}"
+        s.one_of(tid, path, ORDER)
+        t = s.obj(t, path)
+        unknown = set(t) - {"yields_to", "needs_entity", "only_alone", "operation_meets_needs", "best_sentence"}
+        if unknown:
+            raise s.fail(f"{path}.{sorted(unknown)[0]}", "not a known rule")
+        yields = s.strings(t.get("yields_to", []), f"{path}.yields_to") if t.get("yields_to") else []
+        for y in yields:
+            s.one_of(y, f"{path}.yields_to", ORDER)
+        best = t.get("best_sentence")
+        if best is not None:
+            s.one_of(best, f"{path}.best_sentence", ("most_persons",))
+        rules[tid] = TypeRule(
+            frozenset(yields),
+            t.get("needs_entity"),
+            bool(t.get("only_alone", False)),
+            t.get("operation_meets_needs"),
+            best,
         )
+    return rules
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementCues:
+    """One language's cue words per type; ``weak`` cues count only when no stronger type was found."""
+
+    cues: dict[str, list[str]]
+    needs: dict[str, list[str]]
+    not_with: dict[str, list[str]]
+    weak: dict[str, frozenset[str]]
+    skip_markers: list[str]
+
+    @classmethod
+    def from_spec(cls, spec: Any, name: str, rules: dict[str, TypeRule]) -> EngagementCues:
+        s = Shape(name)
+        d = s.obj(spec, "")
+        types = s.obj(s.key(d, "types", ""), "types")
+        cues: dict[str, list[str]] = {}
+        needs: dict[str, list[str]] = {}
+        not_with: dict[str, list[str]] = {}
+        weak: dict[str, frozenset[str]] = {}
+        for tid, t in types.items():
+            path = f"types.{tid}"
+            if tid not in rules:
+                raise s.fail(path, "not an engagement type of engagements.json")
+            t = s.obj(t, path)
+            cues[tid] = s.strings(s.key(t, "cues", path), f"{path}.cues")
+            for key, into in (("needs", needs), ("not_with", not_with)):
+                if t.get(key):
+                    into[tid] = s.strings(t[key], f"{path}.{key}")
+            if t.get("weak"):
+                weak[tid] = frozenset(w.lower().rstrip("*") for w in s.strings(t["weak"], f"{path}.weak"))
+        markers = [*(s.strings(d[k], k) if d.get(k) else [] for k in ("planned_markers", "background_markers"))]
+        return cls(cues, needs, not_with, weak, [m for group in markers for m in group])
+
+    def add_to(self, matcher: Matcher) -> None:
+        for kind, table in ((CUE, self.cues), (NEEDS, self.needs), (NOT_WITH, self.not_with)):
+            for tid, words in table.items():
+                for w in words:
+                    matcher.add(w, (kind, tid))
+        for m in self.skip_markers:
+            matcher.add(marker_key(m), (SKIP, True))
+
+
+def _by_sentence(hits: list[Hit], starts: list[int], sentences: list[tuple[int, int]]) -> dict[int, list[Hit]]:
+    out: dict[int, list[Hit]] = {}
+    for h in hits:
+        i = bisect_right(starts, h.start) - 1
+        if i >= 0 and h.end <= sentences[i][1]:
+            out.setdefault(i, []).append(h)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """What the engagement pass reads besides the text and the cue hits."""
+
+    found: list[Found]
+    year: int | None
+    month: int | None
+    dateline_loc: Found | None
+    body_start: int
+    grammar: DateGrammar
+    theme_evidence: dict[str, list[tuple[int, int]]]
+    masked_dates: list[tuple[int, int]]  # dateline and caption dates: when the story was filed
+
+
+def find_engagements(
+    rules: dict[str, TypeRule],
+    cues: EngagementCues,
+    text: str,
+    hits: list[Hit],
+    sentences: list[tuple[int, int]],
+    scene: Scene,
+) -> list[EngagementFound]:
+    """One engagement per type, from the first sentence that reports it (the body before the caption)."""
+    starts = [a for a, _ in sentences]
+    cue_hits = _by_sentence(of_kind(hits, CUE), starts, sentences)
+    if not cue_hits:
+        return []
+    needs = _by_sentence(of_kind(hits, NEEDS), starts, sentences)
+    not_with = _by_sentence(of_kind(hits, NOT_WITH), starts, sentences)
+    skipped = set(_by_sentence(of_kind(hits, SKIP), starts, sentences))
+    quoted = _quoted_sentences(text, sentences)
+    kinds = {e.attributes.get("kind") for e in scene.found}
+    exercises = sorted(
+        s for f in scene.found if f.type == "operation" for s, _ in f.mentions if f.attributes.get("kind") is not None
+    )
+    op_kinds = {s: f.attributes.get("kind") for f in scene.found if f.type == "operation" for s, _ in f.mentions}
+    order = sorted(cue_hits, key=lambda i: (sentences[i][0] < scene.body_start, i))
+    matches: dict[str, list[int]] = {}
+    weak: dict[str, list[int]] = {}
+    for i in order:
+        if i in skipped or i in quoted:
+            continue
+        a, b = sentences[i]
+        need_types = {t for h in needs.get(i, []) for t in h.payloads}
+        blocked = {t for h in not_with.get(i, []) for t in h.payloads}
+        seen: set[tuple[str, bool]] = set()
+        for hit in cue_hits[i]:
+            for tid in hit.payloads:
+                rule = rules[tid]
+                is_weak = hit.key in cues.weak.get(tid, frozenset())
+                if (tid, is_weak) in seen or tid in blocked:
+                    continue
+                if (
+                    tid in cues.needs
+                    and tid not in need_types
+                    and not (
+                        rule.operation_meets_needs and _has_op(exercises, op_kinds, rule.operation_meets_needs, a, b)
+                    )
+                ):
+                    continue
+                if rule.needs_entity and rule.needs_entity not in kinds:
+                    continue
+                seen.add((tid, is_weak))
+                (weak if is_weak else matches).setdefault(tid, []).append(i)
+    for tid, found_in in weak.items():
+        if tid not in matches and not (rules[tid].yields_to & set(matches)):
+            matches[tid] = found_in
+    chosen = {tid: _best(rules[tid], [sentences[i] for i in spans], scene.found) for tid, spans in matches.items()}
+    if len(chosen) > 1:
+        for tid in [t for t in chosen if rules[t].only_alone]:
+            del chosen[tid]
+    return [_describe(tid, chosen[tid], text, scene) for tid in ORDER if tid in chosen]
+
+
+def _has_op(starts: list[int], kinds: dict[int, Any], kind: str, a: int, b: int) -> bool:
+    lo, hi = bisect_left(starts, a), bisect_left(starts, b)
+    return any(kinds.get(s) == kind for s in starts[lo:hi])
+
+
+def _inside(f: Found, a: int, b: int) -> bool:
+    return any(a <= s and e <= b for s, e in f.mentions)
+
+
+def _describe(tid: str, sent: tuple[int, int], text: str, scene: Scene) -> EngagementFound:
+    a, b = sent
+    inside = [f for f in scene.found if _inside(f, a, b)]
+    persons = [f.name for f in inside if f.type == "person"]
+    places = [f for f in inside if f.type == "location"]
+    place = next((p for p in places if p.attributes.get("kind") != "country"), places[0] if places else None)
+    if place is None:
+        place = scene.dateline_loc
+    chars = list(text[a:b])
+    for s, e in scene.masked_dates:
+        for k in range(max(s, a), min(e, b)):
+            chars[k - a] = " "
+    start, end = scene.grammar.find_range("".join(chars), scene.year, scene.month)
+    return EngagementFound(
+        type=tid,
+        sentence=sent,
+        actors=persons[:1],
+        counterparts=persons[1:4],
+        location=place.name if place else None,
+        country=_as_code(place.attributes.get("country")) if place else None,
+        start_date=start,
+        end_date=end,
+        topics=[t for t, spans in scene.theme_evidence.items() if any(a <= s < b for s, _ in spans)],
+    )
 
 
 def _quoted_sentences(text: str, sentences: list[tuple[int, int]]) -> set[int]:
-    """Starts of the sentences that are quoted speech: opening with a quote mark or inside an open quotation.
+    """Indexes of the sentences that are quoted speech: opening with a quote mark or inside an open quotation.
 
     Quotation marks are counted from the start of the paragraph, in one pass over the text.
     """
     out: set[int] = set()
     open_quote = False
     pos = 0
-    for a, _ in sorted(sentences):
+    for i, (a, _) in enumerate(sentences):
         chunk = text[pos:a]
         newline = chunk.rfind("\n")
         if newline != -1:  # a new paragraph closes any quotation
@@ -175,36 +256,20 @@ def _quoted_sentences(text: str, sentences: list[tuple[int, int]]) -> set[int]:
             open_quote = not open_quote
         pos = a
         if open_quote or text[a : a + 1] == '"':
-            out.add(a)
+            out.add(i)
     return out
 
 
-def _best(tid: str, spans: list[tuple[int, int]], found: list[Found]) -> tuple[int, int]:
+def _best(rule: TypeRule, spans: list[tuple[int, int]], found: list[Found]) -> tuple[int, int]:
     """The sentence that tells the engagement: for a meeting, the first one naming two people."""
-    if tid == "meeting":
+    if rule.best_sentence == "most_persons":
+        persons = sorted((s, n) for n, f in enumerate(found) if f.type == "person" for s, _ in f.mentions)
+        starts = [s for s, _ in persons]
         for a, b in spans:
-            if sum(1 for f in found if f.type == "person" and any(a <= s and e <= b for s, e in f.mentions)) >= 2:
+            if len({n for _, n in persons[bisect_left(starts, a) : bisect_left(starts, b)]}) >= 2:
                 return a, b
     return spans[0]
 
 
 def _as_code(value: Any) -> str | None:
     return value if isinstance(value, str) and len(value) == 2 else None
-
-
-def _has_exercise_entity(found: list[Found], a: int, b: int) -> bool:
-    return any(
-        f.type == "operation"
-        and f.attributes.get("kind") == "exercise"
-        and any(a <= s and e <= b for s, e in f.mentions)
-        for f in found
-    )
-
-
-def _matcher(words: list[str] | None) -> Matcher | None:
-    if not words:
-        return None
-    m = Matcher(casefold=True)
-    for w in words:
-        m.add(w, True)
-    return m.build()

@@ -1,21 +1,29 @@
 """Theme pass: taxonomy cues with weights, scores in [0, 1], evidence spans.
 
-A theme's score is ``1 - exp(-w / saturation)`` where ``w`` adds the weight of
-each distinct cue found (repeats count ``repeat_factor`` of it). A cue inside a
-listing sentence ("shared interests, including ...") counts ``listing_factor``
-of its weight, so a theme only listed scores lower than a theme the article is
-about; a cue in a sentence about the future counts ``planned_factor``. Themes
-at or above ``threshold`` are emitted, best first.
+A theme's score is ``1 - exp(-w / saturation)`` where ``w`` adds the weight of each distinct cue
+found (repeats count ``repeat_factor`` of it). A cue inside a listing sentence ("shared interests,
+including ...") counts ``listing_factor`` of its weight, so a theme only listed scores lower than a
+theme the article is about; a cue in a sentence about the future counts ``planned_factor``. Themes
+at or above ``threshold`` are emitted, best first. The parameters and labels are language-
+independent (``themes.json``); the cue phrases are each language's (``<lang>/themes.json``).
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-from coopstream.enrich.knowledge import Hit, Matcher
-from coopstream.errors import KnowledgeError
+from coopstream.enrich.knowledge.files import Shape
+from coopstream.enrich.knowledge.matcher import Hit, Matcher, of_kind
+from coopstream.enrich.spans import Reach, Union
+
+CUE = "theme"
+EXCLUDE = "theme.exclude"
+GATE = "theme.gate"
+LISTING = "theme.listing"
+PLANNED = "theme.planned"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,137 +35,194 @@ class ThemeHit:
 
 
 @dataclass(frozen=True, slots=True)
-class _Cue:
+class Cue:
     theme: str
     phrase: str
     weight: float
     list_only: bool
 
 
-class ThemeModel:
-    def __init__(self, spec: dict[str, Any]) -> None:
-        try:
-            self.threshold = float(spec["threshold"])
-            self.saturation = float(spec["saturation"])
-            self.listing_factor = float(spec["listing_factor"])
-            self.planned_factor = float(spec["planned_factor"])
-            self.repeat_factor = float(spec["repeat_factor"])
-            self.max_evidence = int(spec["max_evidence"])
-            self.home = str(spec["gate"]["home_country"])
-            themes: dict[str, Any] = spec["themes"]
-            self.labels = {tid: str(t["label"]) for tid, t in themes.items()}
-            self.requires = {tid: [set(group) for group in t.get("requires", [])] for tid, t in themes.items()}
-            self.listing_markers = [str(m) for m in spec["listing_markers"]]
-            self.planned_markers = [str(m) for m in spec["planned_markers"]]
-            self.listing_min_commas = int(spec.get("listing_min_commas", 3))
-            self.name_floor = float(spec.get("name_weight_floor", 0.0))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise KnowledgeError(f"themes file: missing or bad field: {exc}") from exc
-        if not 0.0 <= self.threshold <= 1.0:
-            raise KnowledgeError("themes file: threshold must be within [0, 1]")
-        self.matcher = Matcher(casefold=True)
-        for tid, t in themes.items():
-            list_only = set(t.get("list_only", []))
-            for phrase, weight in t["cues"].items():
-                self.matcher.add(phrase, _Cue(tid, phrase, float(weight), phrase in list_only))
-        self.matcher.build()
-        self.exclude = Matcher(casefold=True)
-        for tid, t in themes.items():
-            for phrase in t.get("exclude", []):
-                self.exclude.add(phrase, tid)
-        self.exclude.build()
-        self.gate = Matcher(casefold=True)
-        for cue in spec["gate"]["cues"]:
-            self.gate.add(cue, True)
-        self.gate.build()
+@dataclass(frozen=True, slots=True)
+class ThemeParams:
+    """The language-independent part: ids, labels, threshold, score parameters."""
 
-    def about_cooperation(self, text: str, countries: set[str]) -> bool:
-        return bool(countries - {self.home}) or bool(self.gate.find(text))
+    threshold: float
+    saturation: float
+    listing_factor: float
+    planned_factor: float
+    repeat_factor: float
+    max_evidence: int
+    listing_min_commas: int
+    name_floor: float
+    home: str
+    labels: dict[str, str]
 
-    def score(
-        self,
-        text: str,
-        sentences: list[tuple[int, int]],
-        countries: set[str],
-        names: list[tuple[int, int]] | None = None,
-    ) -> list[ThemeHit]:
-        """Themes of a text; ``names`` are organization name spans, where weak cues do not count."""
-        if not self.about_cooperation(text, countries):
-            return []
-        excluded = [(h.start, h.end, set(h.payloads)) for h in self.exclude.find(text)]
-        in_names = bytearray(len(text) + 1)
-        for a, b in names or []:
-            in_names[a:b] = b"\x01" * (b - a)
-        lowered = text.lower() if len(text.lower()) == len(text) else text
-        kinds = [self._sentence_kind(lowered[a:b]) for a, b in sentences]
-        starts = [a for a, _ in sentences]
-        weights: dict[str, dict[str, float]] = {}
-        evidence: dict[str, list[tuple[int, int]]] = {}
-        seen_phrases: dict[str, set[str]] = {}
-        for hit in _longest_per_theme(self.matcher.find(text)):
-            listing, planned = kinds[_sentence_of(starts, hit.start)] if kinds else (False, False)
-            for cue in hit.payloads:
-                if cue.list_only and not listing:
-                    continue
-                if any(s <= hit.start and hit.end <= e and cue.theme in ts for s, e, ts in excluded):
-                    continue
-                if cue.weight < self.name_floor and in_names.find(0, hit.start, hit.end) == -1:
-                    continue
-                w = cue.weight * (self.listing_factor if listing else 1.0) * (self.planned_factor if planned else 1.0)
-                per = weights.setdefault(cue.theme, {})
-                seen = seen_phrases.setdefault(cue.theme, set())
-                if cue.phrase in seen:
-                    per[cue.phrase] += w * self.repeat_factor
-                else:
-                    seen.add(cue.phrase)
-                    per[cue.phrase] = w
-                evidence.setdefault(cue.theme, []).append((hit.start, hit.end))
-        out: list[ThemeHit] = []
-        for tid, per in weights.items():
-            if not all(group & seen_phrases[tid] for group in self.requires.get(tid, [])):
+    @classmethod
+    def from_spec(cls, spec: Any, name: str) -> ThemeParams:
+        s = Shape(name)
+        d = s.obj(spec, "")
+
+        def num(key: str, lo: float, hi: float) -> float:
+            return s.num(s.key(d, key, ""), key, lo, hi)
+
+        themes = s.obj(s.key(d, "themes", ""), "themes")
+        labels = {tid: str(s.key(s.obj(t, f"themes.{tid}"), "label", f"themes.{tid}")) for tid, t in themes.items()}
+        if not labels:
+            raise s.fail("themes", "no themes")
+        return cls(
+            threshold=num("threshold", 0, 1),
+            saturation=num("saturation", 0.01, 100),
+            listing_factor=num("listing_factor", 0, 1),
+            planned_factor=num("planned_factor", 0, 1),
+            repeat_factor=num("repeat_factor", 0, 1),
+            max_evidence=int(num("max_evidence", 1, 1000)),
+            listing_min_commas=int(num("listing_min_commas", 0, 100)),
+            name_floor=num("name_weight_floor", 0, 10),
+            home=str(s.key(d, "home_country", "")),
+            labels=labels,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeCues:
+    """One language's cues, compiled into the language's case-folded automaton by ``add_to``."""
+
+    cues: list[tuple[str, Cue]]
+    excludes: list[tuple[str, str]]
+    gate: list[str]
+    listing: list[str]
+    planned: list[str]
+    requires: dict[str, list[frozenset[str]]]
+
+    @classmethod
+    def from_spec(cls, spec: Any, name: str, params: ThemeParams) -> ThemeCues:
+        s = Shape(name)
+        d = s.obj(spec, "")
+        themes = s.obj(s.key(d, "themes", ""), "themes")
+        cues: list[tuple[str, Cue]] = []
+        excludes: list[tuple[str, str]] = []
+        requires: dict[str, list[frozenset[str]]] = {}
+        for tid, t in themes.items():
+            path = f"themes.{tid}"
+            if tid not in params.labels:
+                raise s.fail(path, "not a theme id of themes.json")
+            t = s.obj(t, path)
+            weights = s.weights(s.key(t, "cues", path), f"{path}.cues")
+            list_only = set(s.strings(t.get("list_only", []), f"{path}.list_only")) if t.get("list_only") else set()
+            for phrase, weight in weights.items():
+                cues.append((phrase, Cue(tid, phrase.lower().rstrip("*"), weight, phrase in list_only)))
+            for phrase in s.strings(t["exclude"], f"{path}.exclude") if t.get("exclude") else []:
+                excludes.append((phrase, tid))
+            groups = t.get("requires") or []
+            if not isinstance(groups, list):
+                raise s.fail(f"{path}.requires", "expected a list of lists of cues")
+            requires[tid] = [
+                frozenset(p.lower().rstrip("*") for p in s.strings(g, f"{path}.requires[{i}]"))
+                for i, g in enumerate(groups)
+            ]
+        gate, listing, planned = (
+            s.strings(d[k], k) if d.get(k) else [] for k in ("gate_cues", "listing_markers", "planned_markers")
+        )
+        return cls(cues, excludes, gate, listing, planned, requires)
+
+    def add_to(self, matcher: Matcher) -> None:
+        for phrase, cue in self.cues:
+            matcher.add(phrase, (CUE, cue))
+        for phrase, tid in self.excludes:
+            matcher.add(phrase, (EXCLUDE, tid))
+        for phrase in self.gate:
+            matcher.add(phrase, (GATE, True))
+        for phrase in self.listing:
+            matcher.add(phrase, (LISTING, True))
+        for phrase in self.planned:
+            matcher.add(marker_key(phrase), (PLANNED, True))
+
+
+def marker_key(marker: str) -> str:
+    """A marker written with spaces as word edges (" will ", " next year") as a whole-word key."""
+    key = marker.strip()
+    return key if marker.endswith(" ") or not marker.strip() else key + "*"
+
+
+def score_themes(
+    params: ThemeParams,
+    cues: ThemeCues,
+    text: str,
+    hits: list[Hit],
+    sentences: list[tuple[int, int]],
+    countries: set[str],
+    names: list[tuple[int, int]],
+) -> list[ThemeHit]:
+    """Themes of a text from the language's cue hits; ``names`` are organization name spans."""
+    if not countries - {params.home} and not of_kind(hits, GATE):
+        return []
+    starts = [a for a, _ in sentences]
+    commas = [text.count(",", a, b) for a, b in sentences]
+    listing = [False] * len(sentences)
+    planned = [False] * len(sentences)
+    for h in of_kind(hits, LISTING):
+        i = bisect_right(starts, h.start) - 1
+        if i >= 0 and h.end <= sentences[i][1] and commas[i] >= params.listing_min_commas:
+            listing[i] = True
+    for h in of_kind(hits, PLANNED):
+        i = bisect_right(starts, h.start) - 1
+        if i >= 0 and h.end <= sentences[i][1]:
+            planned[i] = True
+    by_theme: dict[str, list[tuple[int, int]]] = {}
+    for h in of_kind(hits, EXCLUDE):
+        for tid in h.payloads:
+            by_theme.setdefault(tid, []).append((h.start, h.end))
+    excluded = {tid: Reach(spans) for tid, spans in by_theme.items()}
+    in_names = bytearray(len(text) + 1)
+    for a, b in names:
+        in_names[a:b] = b"\x01" * (b - a)
+    weights: dict[str, dict[str, float]] = {}
+    evidence: dict[str, list[tuple[int, int]]] = {}
+    seen_phrases: dict[str, set[str]] = {}
+    for hit in _longest_per_theme(of_kind(hits, CUE)):
+        i = bisect_right(starts, hit.start) - 1
+        in_listing, in_planned = (listing[i], planned[i]) if i >= 0 else (False, False)
+        for cue in hit.payloads:
+            if cue.list_only and not in_listing:
                 continue
-            score = round(1.0 - math.exp(-sum(per.values()) / self.saturation), 4)
-            if score >= self.threshold:
-                spans = _dedupe(evidence[tid])[: self.max_evidence]
-                out.append(ThemeHit(tid, self.labels[tid], score, spans))
-        out.sort(key=lambda t: (-t.score, t.id))
-        return out
-
-    def _sentence_kind(self, sentence: str) -> tuple[bool, bool]:
-        listing = sentence.count(",") >= self.listing_min_commas and any(m in sentence for m in self.listing_markers)
-        padded = f" {sentence} "
-        planned = any(m in padded for m in self.planned_markers)
-        return listing, planned
+            if cue.theme in excluded and excluded[cue.theme].contains(hit.start, hit.end):
+                continue
+            if cue.weight < params.name_floor and in_names.find(0, hit.start, hit.end) == -1:
+                continue
+            w = cue.weight * (params.listing_factor if in_listing else 1.0)
+            w *= params.planned_factor if in_planned else 1.0
+            per = weights.setdefault(cue.theme, {})
+            seen = seen_phrases.setdefault(cue.theme, set())
+            if cue.phrase in seen:
+                per[cue.phrase] += w * params.repeat_factor
+            else:
+                seen.add(cue.phrase)
+                per[cue.phrase] = w
+            evidence.setdefault(cue.theme, []).append((hit.start, hit.end))
+    out: list[ThemeHit] = []
+    for tid, per in weights.items():
+        if not all(group & seen_phrases[tid] for group in cues.requires.get(tid, [])):
+            continue
+        score = round(1.0 - math.exp(-sum(per.values()) / params.saturation), 4)
+        if score >= params.threshold:
+            spans = _dedupe(evidence[tid])[: params.max_evidence]
+            out.append(ThemeHit(tid, params.labels[tid], score, spans))
+    out.sort(key=lambda t: (-t.score, t.id))
+    return out
 
 
 def _longest_per_theme(hits: list[Hit]) -> list[Hit]:
     """Of the overlapping hits that share a theme, only the longest counts ("cyber defense" over "cyber")."""
     by_len = sorted(hits, key=lambda h: (-(h.end - h.start), h.start))
-    taken: dict[str, list[tuple[int, int]]] = {}
+    taken: dict[str, Union] = {}
     out: list[Hit] = []
     for h in by_len:
-        themes = {c.theme for c in h.payloads}
-        keep = []
+        keep = [cue for cue in h.payloads if cue.theme not in taken or not taken[cue.theme].overlaps(h.start, h.end)]
         for cue in h.payloads:
-            spans = taken.setdefault(cue.theme, [])
-            if not any(h.start < e and s < h.end for s, e in spans):
-                keep.append(cue)
-        for t in themes:
-            taken.setdefault(t, []).append((h.start, h.end))
+            taken.setdefault(cue.theme, Union()).add(h.start, h.end)
         if keep:
             out.append(Hit(h.start, h.end, h.key, tuple(keep)))
     return sorted(out, key=lambda h: h.start)
-
-
-def _sentence_of(starts: list[int], offset: int) -> int:
-    lo, hi = 0, len(starts) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if starts[mid] <= offset:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
 
 
 def _dedupe(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

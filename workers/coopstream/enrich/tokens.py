@@ -6,19 +6,13 @@ import re
 
 # initialisms (U.S.), words with inner hyphens or apostrophes (d'Ivoire, Asante-Boateng), single punctuation
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-–]\w+|'(?!s\b)\w+)*|[^\w\s]")
-_ORDINAL = re.compile(r"^(?:\d+(?:st|nd|rd|th|d)|[IVX]{1,5})$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
-def _classes(text: str) -> tuple[bool, bool, bool, bool]:
-    ch = text[0]
-    cap = (ch.isupper() and ch.isalpha()) or ((ch.isdigit() or ch in "IVX") and bool(_ORDINAL.match(text)))
-    number = text.isdigit()
-    return ch.isalnum(), cap, number, number and bool(_YEAR.match(text))
-
-
-# word classes of the token texts seen so far (bounded): most words recur from article to article
-_CLASSES: dict[str, tuple[bool, bool, bool, bool]] = {}
+def ordinal_pattern(suffixes: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """Ordinals ("4th", "2d", "1º") count as capitalised words inside names."""
+    alternation = "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
+    return re.compile(rf"^\d+(?:{alternation})$" if suffixes else r"^(?!)")
 
 
 class Token:
@@ -26,18 +20,14 @@ class Token:
 
     __slots__ = ("cap", "end", "index", "is_number", "is_year", "start", "text", "word")
 
-    def __init__(self, text: str, start: int, end: int, index: int) -> None:
+    def __init__(self, text: str, start: int, end: int, index: int, ordinal: re.Pattern[str]) -> None:
         self.text = text
         self.start = start
         self.end = end
         self.index = index
         ch = text[0]
         self.word = ch.isalnum()
-        self.cap = (
-            (ch.isupper() and ch.isalpha())
-            or (ch.isdigit() and bool(_ORDINAL.match(text)))
-            or (ch in "IVX" and bool(_ORDINAL.match(text)))
-        )
+        self.cap = (ch.isupper() and ch.isalpha()) or (ch.isdigit() and ordinal.match(text) is not None)
         self.is_number = text.isdigit()
         self.is_year = self.is_number and bool(_YEAR.match(text))
 
@@ -45,8 +35,8 @@ class Token:
         return f"Token({self.text!r}, {self.start})"
 
 
-def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end(), i) for i, m in enumerate(_TOKEN.finditer(text))]
+def tokenize(text: str, ordinal: re.Pattern[str]) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end(), i, ordinal) for i, m in enumerate(_TOKEN.finditer(text))]
 
 
 def gap(text: str, a: Token, b: Token) -> str:
@@ -69,13 +59,17 @@ class Chunk:
 
 
 def chunks(
-    text: str, tokens: list[Token], connectors: frozenset[str], in_after: frozenset[str] = frozenset()
+    text: str,
+    tokens: list[Token],
+    connectors: frozenset[str],
+    in_words: frozenset[str] = frozenset(),
+    in_after: frozenset[str] = frozenset(),
 ) -> list[Chunk]:
     """Maximal capitalised runs; connectors and dashes only between capitalised tokens.
 
-    A run does not cross a line break, a comma or any other punctuation except
-    a dash or a slash-free en dash between two capitalised tokens and the
-    period of an initialism.
+    A run does not cross a line break, a comma or any other punctuation except a dash between two
+    capitalised tokens and the period of an initialism. A word of ``in_words`` joins a name after
+    one of ``in_after`` ("Embassy in Lima").
     """
     out: list[Chunk] = []
     i, n = 0, len(tokens)
@@ -87,7 +81,7 @@ def chunks(
         j = i + 1
         while j < n:
             prev, tok = run[-1], tokens[j]
-            if "\n" in gap(text, prev, tok):
+            if "\n" in text[prev.end : tok.start]:
                 break
             if tok.cap or (tok.is_number and prev.cap):
                 run.append(tok)
@@ -100,12 +94,12 @@ def chunks(
                 and (
                     tokens[k].text in connectors
                     or tokens[k].text in ("–", "-")
-                    or (tokens[k].text == "in" and tokens[k - 1].text in in_after)
+                    or (tokens[k].text in in_words and tokens[k - 1].text in in_after)
                 )
-                and "\n" not in gap(text, tokens[k - 1], tokens[k])
+                and "\n" not in text[tokens[k - 1].end : tokens[k].start]
             ):
                 k += 1
-            if k > j and k < n and tokens[k].cap and "\n" not in gap(text, tokens[k - 1], tokens[k]):
+            if k > j and k < n and tokens[k].cap and "\n" not in text[tokens[k - 1].end : tokens[k].start]:
                 run.extend(tokens[j:k])
                 j = k
                 continue

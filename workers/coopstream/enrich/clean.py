@@ -1,0 +1,209 @@
+"""The clean pass: a raw article in, a ``Document`` out.
+
+The document carries the clean view of the text (HTML entities decoded, invisible characters
+dropped, page furniture blanked) with the map back to raw offsets, the article's language and the
+knowledge chosen for it, its sentences, its dateline and the dates every later pass needs: the
+published date and the year. Cleaning keeps one clean character per raw character wherever it can:
+page furniture is replaced by spaces and typographic quotes by plain ones; only HTML entities and
+invisible characters change the length.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date
+
+from coopstream.enrich.dates import normalise_published, stamp_date
+from coopstream.enrich.entities.places import DatelineInfo
+from coopstream.enrich.knowledge import Knowledge
+from coopstream.enrich.knowledge.language import LanguagePack
+from coopstream.enrich.language import detect_language, normalise_language
+from coopstream.schemas import RawArticle, Span
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# one-to-one replacements that keep offsets aligned
+_SAME_LENGTH = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\t": " ",
+        "\r": "\n",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2028": "\n",
+        "\u2029": "\n",
+        "\x00": " ",
+    }
+)
+# characters dropped from the clean view: zero-width and directional marks
+_INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_NEEDS_SLOW = re.compile("[" + "".join(sorted(_INVISIBLE)) + "\ud800-\udfff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What the clean pass hands on: the clean text with its raw offsets, language, sentences and dates."""
+
+    raw: str
+    clean: str
+    starts: list[int] = field(repr=False)
+    ends: list[int] = field(repr=False)
+    language: str | None = None  # the article's language, given or detected (ISO 639-1)
+    pack: LanguagePack | None = field(default=None, repr=False)  # the knowledge the passes use
+    sentences: list[tuple[int, int]] = field(default_factory=list, repr=False)
+    dateline: DatelineInfo | None = None
+    dateline_date: date | None = None
+    published: str | None = None
+    year: int | None = None
+    filed_dates: list[tuple[int, int]] = field(default_factory=list, repr=False)
+
+    def raw_range(self, start: int, end: int) -> tuple[int, int]:
+        """Raw [start, end) of the clean range [start, end); ``end > start``."""
+        return self.starts[start], self.ends[end - 1]
+
+    def span(self, start: int, end: int) -> Span:
+        rs, re_ = self.raw_range(start, end)
+        return Span(start=rs, end=re_, text=self.raw[rs:re_])
+
+    def clean_index(self, raw_offset: int) -> int:
+        """The clean index whose raw character starts at or before ``raw_offset``."""
+        return max(0, bisect_right(self.starts, raw_offset) - 1)
+
+
+def clean(article: RawArticle, knowledge: Knowledge) -> Document:
+    raw = article.text
+    text, starts, ends = decode(raw)
+    text = blank(text, [p for pack in knowledge.packs.values() for p in pack.text.boilerplate])
+    language = normalise_language(article.language) or detect_language(text, knowledge)
+    pack = knowledge.pack(language) if language else knowledge.packs["en"]
+    sents = sentences(text, pack)
+    dl, dl_date = find_dateline(text, pack, knowledge)
+    stamps = [p for pk in knowledge.packs.values() for p in pk.text.stamps]
+    published = (
+        normalise_published(article.published_at)
+        or stamp_date(stamps, raw)
+        or (dl_date.isoformat() if dl_date else None)
+    )
+    year = dl_date.year if dl_date else (int(published[:4]) if published else None)
+    filed = [(m.start(), m.end()) for m in pack.grammar.paren_date_re.finditer(text)] if pack.grammar else []
+    return Document(raw, text, starts, ends, language, pack, sents, dl, dl_date, published, year, filed)
+
+
+def decode(raw: str) -> tuple[str, list[int], list[int]]:
+    """HTML entities decoded and invisible characters dropped, with the raw start and end of each character."""
+    if "&" not in raw and not _NEEDS_SLOW.search(raw):  # common case: one clean character per raw one
+        n = len(raw)
+        return raw.translate(_SAME_LENGTH), list(range(n)), list(range(1, n + 1))
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for m in _ENTITY.finditer(raw):
+        _copy(raw, pos, m.start(), out, starts, ends)
+        decoded = html.unescape(m.group())
+        if decoded == m.group():
+            _copy(raw, m.start(), m.end(), out, starts, ends)
+        else:
+            for ch in decoded.translate(_SAME_LENGTH):
+                if ch in _INVISIBLE:
+                    continue
+                out.append(ch)
+                starts.append(m.start())
+                ends.append(m.end())
+        pos = m.end()
+    _copy(raw, pos, len(raw), out, starts, ends)
+    return "".join(out), starts, ends
+
+
+def _copy(raw: str, a: int, b: int, out: list[str], starts: list[int], ends: list[int]) -> None:
+    chunk = raw[a:b].translate(_SAME_LENGTH)
+    if not _NEEDS_SLOW.search(chunk):
+        out.append(chunk)
+        starts.extend(range(a, b))
+        ends.extend(range(a + 1, b + 1))
+        return
+    for i, ch in enumerate(chunk, a):
+        if ch in _INVISIBLE or "\ud800" <= ch <= "\udfff":
+            continue
+        out.append(ch)
+        starts.append(i)
+        ends.append(i + 1)
+
+
+def blank(text: str, patterns: list[re.Pattern[str]]) -> str:
+    """Replace page furniture by spaces, keeping every offset (and line breaks)."""
+    spans = sorted((m.start(), m.end()) for p in patterns for m in p.finditer(text) if m.end() > m.start())
+    if not spans:
+        return text
+    out: list[str] = []
+    pos = 0
+    for a, b in spans:
+        a = max(a, pos)
+        if b <= a:
+            continue
+        out.append(text[pos:a])
+        out.append(_NOT_NEWLINE.sub(" ", text[a:b]))
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[¿¡]?[A-Z0-9À-ÖØ-Þ])|\n\s*\n|\n(?=[A-ZÀ-ÖØ-Þ\"¿¡])")
+
+
+def sentences(text: str, pack: LanguagePack) -> list[tuple[int, int]]:
+    """Sentence ranges of the clean text; a period after an abbreviation of the language does not end one."""
+    no_break = pack.no_break_re
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        soft = m.group().strip() == "" and "\n" not in m.group()
+        if soft and no_break is not None and no_break.search(text, max(0, m.start() - 16), m.start()):
+            continue
+        if text[start : m.start()].strip():
+            out.append(_trim(text, start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        out.append(_trim(text, start, len(text)))
+    return out
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def find_dateline(text: str, pack: LanguagePack, knowledge: Knowledge) -> tuple[DatelineInfo | None, date | None]:
+    """The first "PLACE, Region (date) —" line, read with the article's language first, then the others."""
+    grammars = [pack.grammar] + [p.grammar for p in knowledge.packs.values() if p is not pack]
+    for grammar in grammars:
+        if grammar is None:
+            continue
+        for m in grammar.dateline_re.finditer(text):
+            written = m.group("date") or m.group("bare")
+            when = grammar.parse_full(written) if written else None
+            if when is None:
+                continue
+            place = m.group("place").strip()
+            start = m.start("place")
+            return DatelineInfo(place, m.group("region"), start, start + len(place)), when
+    return None, None

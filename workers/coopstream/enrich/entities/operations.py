@@ -1,0 +1,84 @@
+"""Operations, exercises and recurring conferences: the gazetteer's, and those a chunk names."""
+
+from __future__ import annotations
+
+import re
+
+from coopstream.enrich.entities.candidates import P_CHUNK, P_PATTERN, Candidate
+from coopstream.enrich.entities.view import TextView
+from coopstream.enrich.knowledge.common import OpInfo
+from coopstream.enrich.tokens import Token
+
+_YEAR_AFTER = re.compile(r" ((?:19|20)\d\d)\b")
+
+
+def op_key(name: str, articles: frozenset[str]) -> str:
+    words = [w for w in name.lower().split() if w not in articles]
+    return " ".join(words)
+
+
+def known_operations(view: TextView) -> list[Candidate]:
+    """Gazetteer operations, with the year written right after the name ("UNITAS 2025")."""
+    text = view.text
+    articles = view.pack.lex.articles
+    out: list[Candidate] = []
+    for h in view.ops:
+        op: OpInfo = h.payloads[0]
+        end, name, year = h.end, text[h.start : h.end], None
+        m = _YEAR_AFTER.match(text, h.end, h.end + 6)
+        if m:
+            end, year = m.end(), int(m.group(1))
+            name = f"{name} {year}"
+        out.append(
+            Candidate(
+                h.start,
+                end,
+                "operation",
+                name,
+                P_PATTERN,
+                {"kind": op.kind, "year": year},
+                key=op_key(op.name, articles),
+            )
+        )
+    return out
+
+
+def operation_from_chunk(view: TextView, toks: list[Token]) -> Candidate | None:
+    """ "Operation X", "Exercise X", or "X 2025" in a sentence about an exercise or a conference."""
+    lex = view.pack.lex
+    text = view.text
+    words = [t.text for t in toks]
+    kind = lex.operation_prefixes.get(words[0])
+    if kind and len(words) > 1:
+        start = toks[0].start if words[0] in lex.operation_prefixes_in_name else toks[1].start
+        year = int(words[-1]) if toks[-1].is_year else None
+        key = " ".join(w for w in words[1:] if not w.isdigit()).lower()
+        return Candidate(
+            start,
+            toks[-1].end,
+            "operation",
+            text[start : toks[-1].end],
+            P_PATTERN,
+            {"kind": kind, "year": year},
+            key=op_key(key, lex.articles),
+        )
+    yearly = toks[-1].is_year and len(toks) >= 2 and not any(w in lex.org_heads for w in words)
+    if yearly and _sentence_has_cue(view, toks[0].start):
+        kind = "conference" if any(w in lex.conference_heads for w in words) else "exercise"
+        return Candidate(
+            toks[0].start,
+            toks[-1].end,
+            "operation",
+            text[toks[0].start : toks[-1].end],
+            P_CHUNK,
+            {"kind": kind, "year": int(words[-1])},
+            key=op_key(" ".join(words[:-1]), lex.articles),
+        )
+    return None
+
+
+def _sentence_has_cue(view: TextView, offset: int) -> bool:
+    a, b = view.sentence_at(offset)
+    sentence = view.text[a:b].lower()
+    words = set(re.findall(r"\w+", sentence))
+    return any(c in words if " " not in c else c in sentence for c in view.pack.lex.operation_cues)

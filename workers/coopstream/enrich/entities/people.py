@@ -1,0 +1,276 @@
+"""Persons: after a rank, after a title, around speech verbs, from given names; later surname mentions."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from coopstream.enrich.entities.candidates import P_CONTEXT, P_COREF, P_RANKED, P_TITLED, Candidate
+from coopstream.enrich.entities.view import TextView
+from coopstream.enrich.knowledge.language import LanguagePack, RankInfo, TitleInfo
+from coopstream.enrich.spans import Mask
+from coopstream.enrich.tokens import Token
+
+
+class PeopleRules:
+    """The patterns of one language's person finders, compiled from its lexicon once."""
+
+    def __init__(self, pack: LanguagePack) -> None:
+        lex = pack.lex
+        self.speech_before = _words_re(lex.speech_before, r"\b(?:", r")\s+$")
+        self.speech_after = _words_re(lex.speech_after, r"^,?\s+(?:", r")\b")
+        starts = sorted(lex.appositive_starts, key=len, reverse=True)
+        of = "|".join(re.escape(w) for w in sorted(lex.title_links))
+        alts = [re.escape(w) for w in starts] + ([rf"[A-Z][a-z]+ (?:{of})\b"] if of else [])
+        self.appositive = re.compile(r"^,\s+(?:" + "|".join(alts) + ")") if alts else None
+        self.place_after = _words_re(sorted(lex.place_nouns), r"^'?s?\s+(?:", r")\b")
+        enders = "|".join(re.escape(w) for w in sorted(lex.role_enders))
+        self.role = re.compile(
+            r",\s+(?:(?:" + "|".join(re.escape(a) for a in sorted(lex.articles)) + r")\s+)?"
+            r"([a-zA-Z](?:U\.S\.|[^,.;()\"]){2,80}?)(?=[,.;(\"]" + (rf"|\s+(?:{enders})\b" if enders else "") + ")"
+        )
+        links = "|".join(re.escape(w) for w in sorted(lex.title_links))
+        articles = "|".join(re.escape(w) for w in sorted(lex.articles))
+        self.title_link = re.compile(rf" (?:{links}) (?:(?:{articles}) )?") if links else None
+
+
+def _words_re(words: tuple[str, ...] | list[str], head: str, tail: str) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    return re.compile(head + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + tail)
+
+
+def name_tokens(view: TextView, i: int, limit: int = 5) -> list[Token]:
+    """The name starting at token ``i``: capitalised words, initials, particles."""
+    toks, text, pack = view.tokens, view.text, view.pack
+    lex = pack.lex
+    out: list[Token] = []
+    title_at = view.title_at
+    while i < len(toks) and (toks[i].text in lex.honorifics or toks[i].start in title_at):
+        if toks[i].start in title_at:  # a further title: "Director Commissioner Eliécer ..."
+            stop = title_at[toks[i].start]
+            while i < len(toks) and toks[i].start < stop:
+                i += 1
+            continue
+        i += 1
+        if i < len(toks) and toks[i].text == ".":
+            i += 1
+    while i < len(toks) and len(out) < limit:
+        t = toks[i]
+        if out and "\n" in text[out[-1].end : t.start]:
+            break
+        if t.cap and t.word and t.text not in lex.org_heads and t.text not in lex.country_prefixes:
+            if len(t.text) == 1 and i + 1 < len(toks) and toks[i + 1].text == ".":
+                out.append(t)  # an initial; its period follows
+                i += 2
+                continue
+            if t.text in lex.person_stop and t.text not in pack.given_names:
+                break
+            out.append(t)
+            i += 1
+            continue
+        if out and t.text in lex.name_particles and i + 1 < len(toks) and toks[i + 1].cap:
+            out.append(t)
+            i += 1
+            continue
+        break
+    while out and (len(out[-1].text) == 1 or out[-1].text in lex.name_particles):
+        out.pop()
+    return out
+
+
+def _span_of(view: TextView, toks: list[Token]) -> tuple[int, int, str]:
+    start, end = toks[0].start, toks[-1].end
+    return start, end, view.text[start:end]
+
+
+def ranked(view: TextView, rules: PeopleRules) -> list[Candidate]:
+    text = view.text
+    hits = view.ranks
+    out: list[Candidate] = []
+    for n, h in enumerate(hits):
+        if n + 1 < len(hits) and hits[n + 1].start <= h.end + 1:
+            continue  # "Gen. Gen.": the last rank of a run names the person
+        first_rank = h
+        k = n
+        while k > 0 and hits[k - 1].end + 1 >= first_rank.start:
+            k -= 1
+            first_rank = hits[k]
+        toks = name_tokens(view, view.token_at(h.end))
+        if not toks:
+            continue
+        service = _service_before(view, first_rank.start)
+        affiliation = _affiliation_before(view, first_rank.start)
+        rank_info = _pick_rank(h.payloads, service, affiliation)
+        attrs: dict[str, Any] = {"rank": text[h.start : h.end]}
+        if rank_info.grade and (service is None or not rank_info.services or service in rank_info.services):
+            attrs["grade"] = rank_info.grade
+        if rank_info.nato:
+            attrs["nato_grade"] = rank_info.nato
+        if service:
+            attrs["service"] = service
+        if affiliation:
+            attrs["affiliation"] = affiliation
+        role = _role_after(view, rules, toks[-1].end)
+        if role:
+            attrs["title"] = role
+        start, end, name = _span_of(view, toks)
+        out.append(Candidate(start, end, "person", name, P_RANKED, attrs))
+    return out
+
+
+def _pick_rank(payloads: tuple[Any, ...], service: str | None, country: str | None) -> RankInfo:
+    """The reading of a rank word that fits the person: their service, then their country."""
+    ranks: list[RankInfo] = list(payloads)
+    fitting = [r for r in ranks if not r.scope or (country is not None and country in r.scope)]
+    pool = fitting or [r for r in ranks if not r.grade and not r.nato] or ranks
+    for r in pool:
+        if service and service in r.services:
+            return r
+    scoped = [r for r in pool if r.scope]
+    return scoped[0] if scoped else pool[0]
+
+
+def _service_before(view: TextView, offset: int) -> str | None:
+    before = view.text[max(0, offset - 40) : offset]
+    best: tuple[int, str] | None = None
+    for phrase, service in view.pack.lex.services.items():
+        if before.endswith(phrase + " ") and (best is None or len(phrase) > best[0]):
+            best = (len(phrase), service)
+    return best[1] if best else None
+
+
+def _affiliation_before(view: TextView, offset: int) -> str | None:
+    """ "U.S. Army Gen.", "Colombian Navy Rear Adm.": the country right before the service and rank."""
+    lex = view.pack.lex
+    words = view.text[max(0, offset - 60) : offset].split()
+    while words and words[-1] in lex.service_words:
+        words.pop()
+    if not words:
+        return None
+    last = words[-1]
+    return lex.country_prefixes.get(last) or view.pack.demonyms.get(last)
+
+
+def _role_after(view: TextView, rules: PeopleRules, end: int) -> str | None:
+    """ ", commander of U.S. Southern Command," after a name."""
+    m = rules.role.match(view.text[end : end + 120])
+    if not m:
+        return None
+    role = m.group(1).strip()
+    words = role.split()
+    starts = view.pack.lex.role_starts
+    if not words or (words[0].lower() not in starts and " ".join(words[:2]).lower() not in starts):
+        return None
+    return role
+
+
+def titled(view: TextView, rules: PeopleRules) -> list[Candidate]:
+    """ "Minister of Defense Jorge Chavez", "U.S. Ambassador to Colombia Margaret L. Ashford"."""
+    text = view.text
+    known_ends: dict[int, int] = {}
+    for h in view.geo + view.orgs:
+        known_ends[h.start] = max(known_ends.get(h.start, 0), h.end)
+    out: list[Candidate] = []
+    for h in view.titles:
+        info: TitleInfo = h.payloads[0]
+        if not h.key[0].isupper():
+            continue
+        end = h.end
+        m = rules.title_link.match(text, end, end + 80) if rules.title_link else None
+        if m and info.takes_of:
+            comp_start = m.end()
+            comp = known_ends.get(comp_start) or _complement_before_name(view, comp_start)
+            if comp is None:
+                continue
+            end = comp
+        appositive = text[end : end + 2] == ", "
+        if text[end : end + 1] != " " and not appositive:
+            continue
+        i = view.token_at(end + 1)
+        if i < len(view.tokens) and view.tokens[i].start in view.rank_starts:
+            continue  # a rank follows: the ranked pass names the person
+        toks = name_tokens(view, i, 4)
+        if len(toks) < 2:
+            continue
+        if appositive and text[toks[-1].end : toks[-1].end + 1] != ",":
+            continue
+        j = toks[-1].index + 1
+        if j < len(view.tokens) and view.tokens[j].text in view.pack.lex.org_heads:
+            continue
+        start, stop, name = _span_of(view, toks)
+        out.append(Candidate(start, stop, "person", name, P_TITLED, {"title": text[h.start : end].strip()}))
+    return out
+
+
+def _complement_before_name(view: TextView, offset: int) -> int | None:
+    """End of "Health" in "Minister of Health Joana Mendes da Silva": capitalised words up to a given name."""
+    i = view.token_at(offset)
+    toks = view.tokens
+    lex = view.pack.lex
+    for k in range(i, min(i + 4, len(toks))):
+        t = toks[k]
+        if not (t.cap and t.word) and t.text not in lex.connectors:
+            return None
+        if k > i and t.text in view.pack.given_names and len(name_tokens(view, k, 4)) >= 2:
+            return toks[k - 1].end
+    return None
+
+
+def contextual(view: TextView, rules: PeopleRules) -> list[Candidate]:
+    """Names next to speech verbs or appositions, and names that start with a known given name."""
+    pack, text = view.pack, view.text
+    title_ends = {e for _, e in view.title_spans}
+    places = Mask(len(text), [(h.start, h.end) for h in view.geo])
+    out: list[Candidate] = []
+    for chunk in view.chunks:
+        first = chunk.tokens[0].index
+        for t in chunk.tokens:  # a title or rank opening the chunk is not part of the name
+            nxt = view.tokens[t.index + 1] if t.index + 1 < len(view.tokens) else None
+            if t.end in title_ends:
+                first = t.index + 1
+            elif nxt is not None and nxt.text == "." and nxt.end in title_ends:
+                first = t.index + 2
+        toks = name_tokens(view, first, 5)
+        if len(toks) < 2 or toks[-1].end > chunk.end:
+            continue
+        words = [t.text for t in toks]
+        if any(w in pack.demonyms or w in pack.country_names for w in words):
+            continue
+        if places.touches(toks[0].start, toks[-1].end):
+            continue
+        start, end, name = _span_of(view, toks)
+        before = text[max(0, start - 30) : start]
+        after = text[end : end + 40]
+        cue = bool(
+            (rules.speech_before and rules.speech_before.search(before))
+            or (rules.speech_after and rules.speech_after.match(after))
+            or (rules.appositive and rules.appositive.match(after))
+        )
+        given = words[0] in pack.given_names
+        if not (cue or given):
+            continue
+        if rules.place_after and rules.place_after.match(after):
+            continue
+        out.append(Candidate(start, end, "person", name, P_TITLED if cue else P_CONTEXT, {}))
+    return out
+
+
+def coreference(view: TextView, persons: list[Candidate]) -> list[Candidate]:
+    """Later mentions by surname (or by the last two words) join the person."""
+    particles = view.pack.lex.name_particles
+    index: dict[str, set[str]] = {}
+    for p in persons:
+        parts = [w for w in p.name.split() if len(w.rstrip(".")) > 1 and w not in particles]
+        if len(parts) < 2:
+            continue
+        keys = {parts[-1], " ".join(parts[-2:])}
+        keys.update(w for w in parts[1:] if w[0].isupper())
+        for k in keys:
+            index.setdefault(k, set()).add(p.key or p.name)
+    out: list[Candidate] = []
+    for t in view.tokens:
+        owners = index.get(t.text)
+        if owners and len(owners) == 1 and t.cap:
+            out.append(Candidate(t.start, t.end, "person", t.text, P_COREF, {}, key=next(iter(owners))))
+    return out

@@ -1,0 +1,60 @@
+"""Knowledge: the data files the enrichment reads, loaded once, checked, and compiled into matchers.
+
+Language-independent files sit at the root of ``coopstream/enrich/data`` (countries' codes and
+coordinates, places, organizations, operations, ambiguous names, theme and engagement rules); each
+language has a folder of its own (``en/``, ``es/``, ``pt/``) with its names, demonyms, ranks,
+titles, word classes, dates, page furniture and cue phrases. A language is added by adding a
+folder. An operator points ``knowledge_dir`` at a folder of replacements laid out the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from coopstream.enrich.engagements import TypeRule, load_rules
+from coopstream.enrich.knowledge.common import Common, load_common
+from coopstream.enrich.knowledge.files import Source
+from coopstream.enrich.knowledge.language import LanguagePack
+from coopstream.enrich.knowledge.matcher import Matcher
+from coopstream.enrich.themes import ThemeParams
+from coopstream.errors import KnowledgeError
+
+PLACE = "place"
+ORG = "org"
+OP = "op"
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    common: Common
+    names: Matcher  # the language-independent names: places, organizations, operations
+    themes: ThemeParams
+    engagements: dict[str, TypeRule]
+    packs: dict[str, LanguagePack]
+    neutral: LanguagePack  # no language's knowledge: only the language-independent passes run
+    digest: str
+
+    def pack(self, language: str | None) -> LanguagePack:
+        return self.packs.get(language or "", self.neutral)
+
+
+def load_knowledge(knowledge_dir: Path | None = None, themes_file: Path | None = None) -> Knowledge:
+    """Read, check and compile every knowledge file once (packaged, or the operator's replacements)."""
+    source = Source(override_dir=knowledge_dir, themes_file=themes_file)
+    common = load_common(source)
+    names = Matcher()
+    for written, place in common.places:
+        names.add(written, (PLACE, place))
+    for written, org in common.orgs:
+        names.add(written, (ORG, org))
+    for written, op in common.ops:
+        names.add(written, (OP, op))
+    names.build()
+    themes = ThemeParams.from_spec(source.json("themes.json"), "themes.json")
+    rules = load_rules(source.json("engagements.json"), "engagements.json")
+    packs = {lang: LanguagePack(lang, source, common, themes, rules) for lang in source.languages()}
+    if "en" not in packs:
+        raise KnowledgeError("knowledge: no en/ folder (English is the fallback language)")
+    neutral = LanguagePack("", None, common, themes, rules)
+    return Knowledge(common, names, themes, rules, packs, neutral, source.digest.hexdigest()[:16])
