@@ -19,7 +19,7 @@ class Found:
     first: int = 0
 
 
-def fold(name: str, articles: frozenset[str] = frozenset({"the"})) -> str:
+def fold(name: str, articles: frozenset[str] = frozenset()) -> str:
     """A name's grouping key: no diacritics, no punctuation, lower case, no leading article."""
     s = unicodedata.normalize("NFKD", name)
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()
