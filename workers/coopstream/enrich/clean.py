@@ -61,8 +61,7 @@ class Document:
 
     raw: str
     clean: str
-    starts: list[int] = field(repr=False)
-    ends: list[int] = field(repr=False)
+    offsets: OffsetMap = field(repr=False)
     language: str | None = None  # the article's language, given or detected (ISO 639-1)
     pack: LanguagePack | None = field(default=None, repr=False)  # the knowledge the passes use
     sentences: list[tuple[int, int]] = field(default_factory=list, repr=False)
@@ -74,20 +73,58 @@ class Document:
 
     def raw_range(self, start: int, end: int) -> tuple[int, int]:
         """Raw [start, end) of the clean range [start, end); ``end > start``."""
-        return self.starts[start], self.ends[end - 1]
+        return self.offsets.raw_start(start), self.offsets.raw_end(end - 1)
 
     def span(self, start: int, end: int) -> Span:
         rs, re_ = self.raw_range(start, end)
         return Span(start=rs, end=re_, text=self.raw[rs:re_])
 
-    def clean_index(self, raw_offset: int) -> int:
-        """The clean index whose raw character starts at or before ``raw_offset``."""
-        return max(0, bisect_right(self.starts, raw_offset) - 1)
+
+class OffsetMap:
+    """Where each clean character comes from in the raw text, in memory proportional to the changes.
+
+    The clean text is a sequence of segments: in a copied segment clean character ``c`` comes from raw
+    character ``raw + (c - clean)``; every character of a decoded HTML entity comes from the whole
+    entity ``[raw, end)``.
+    """
+
+    __slots__ = ("clean", "ends", "raw")
+
+    def __init__(self) -> None:
+        self.clean: list[int] = []
+        self.raw: list[int] = []
+        self.ends: list[int] = []  # -1 for a copied segment
+
+    def copied(self, clean: int, raw: int) -> None:
+        if self.ends and self.ends[-1] == -1 and self.raw[-1] - self.clean[-1] == raw - clean:
+            return  # continues the previous copied segment
+        self._add(clean, raw, -1)
+
+    def entity(self, clean: int, raw: int, end: int) -> None:
+        self._add(clean, raw, end)
+
+    def _add(self, clean: int, raw: int, end: int) -> None:
+        if self.clean and self.clean[-1] == clean:  # the previous segment is empty: replace it
+            self.clean.pop()
+            self.raw.pop()
+            self.ends.pop()
+        self.clean.append(clean)
+        self.raw.append(raw)
+        self.ends.append(end)
+
+    def raw_start(self, c: int) -> int:
+        j = bisect_right(self.clean, c) - 1
+        return self.raw[j] + (c - self.clean[j]) if self.ends[j] == -1 else self.raw[j]
+
+    def raw_end(self, c: int) -> int:
+        """The raw end of clean character ``c``."""
+        j = bisect_right(self.clean, c) - 1
+        return self.raw[j] + (c - self.clean[j]) + 1 if self.ends[j] == -1 else self.ends[j]
 
 
 def clean(article: RawArticle, knowledge: Knowledge) -> Document:
     raw = article.text
-    text, starts, ends = decode(raw)
+    text, offsets = decode(raw)
     text = blank(text, [p for pack in knowledge.packs.values() for p in pack.text.boilerplate])
     language = normalise_language(article.language) or detect_language(text, knowledge)
     pack = knowledge.pack(language) if language else knowledge.packs["en"]
@@ -101,48 +138,55 @@ def clean(article: RawArticle, knowledge: Knowledge) -> Document:
     )
     year = dl_date.year if dl_date else (int(published[:4]) if published else None)
     filed = [(m.start(), m.end()) for m in pack.grammar.paren_date_re.finditer(text)] if pack.grammar else []
-    return Document(raw, text, starts, ends, language, pack, sents, dl, dl_date, published, year, filed)
+    return Document(raw, text, offsets, language, pack, sents, dl, dl_date, published, year, filed)
 
 
-def decode(raw: str) -> tuple[str, list[int], list[int]]:
-    """HTML entities decoded and invisible characters dropped, with the raw start and end of each character."""
+def decode(raw: str) -> tuple[str, OffsetMap]:
+    """HTML entities decoded and invisible characters dropped, with the map back to raw offsets."""
+    offsets = OffsetMap()
     if "&" not in raw and not _NEEDS_SLOW.search(raw):  # common case: one clean character per raw one
-        n = len(raw)
-        return raw.translate(_SAME_LENGTH), list(range(n)), list(range(1, n + 1))
+        offsets.copied(0, 0)
+        return raw.translate(_SAME_LENGTH), offsets
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    size = 0
     pos = 0
     for m in _ENTITY.finditer(raw):
-        _copy(raw, pos, m.start(), out, starts, ends)
+        size = _copy(raw, pos, m.start(), out, size, offsets)
         decoded = html.unescape(m.group())
         if decoded == m.group():
-            _copy(raw, m.start(), m.end(), out, starts, ends)
+            size = _copy(raw, m.start(), m.end(), out, size, offsets)
         else:
-            for ch in decoded.translate(_SAME_LENGTH):
-                if ch in _INVISIBLE:
-                    continue
-                out.append(ch)
-                starts.append(m.start())
-                ends.append(m.end())
+            kept = "".join(ch for ch in decoded.translate(_SAME_LENGTH) if ch not in _INVISIBLE)
+            if kept:
+                offsets.entity(size, m.start(), m.end())
+                out.append(kept)
+                size += len(kept)
         pos = m.end()
-    _copy(raw, pos, len(raw), out, starts, ends)
-    return "".join(out), starts, ends
+    size = _copy(raw, pos, len(raw), out, size, offsets)
+    offsets.copied(size, len(raw))  # past the end
+    return "".join(out), offsets
 
 
-def _copy(raw: str, a: int, b: int, out: list[str], starts: list[int], ends: list[int]) -> None:
+def _copy(raw: str, a: int, b: int, out: list[str], size: int, offsets: OffsetMap) -> int:
+    """Append raw[a:b] (less its invisible characters) at clean offset ``size``; the new size."""
     chunk = raw[a:b].translate(_SAME_LENGTH)
     if not _NEEDS_SLOW.search(chunk):
-        out.append(chunk)
-        starts.extend(range(a, b))
-        ends.extend(range(a + 1, b + 1))
-        return
-    for i, ch in enumerate(chunk, a):
-        if ch in _INVISIBLE or "\ud800" <= ch <= "\udfff":
-            continue
-        out.append(ch)
-        starts.append(i)
-        ends.append(i + 1)
+        if chunk:
+            offsets.copied(size, a)
+            out.append(chunk)
+        return size + len(chunk)
+    start = 0
+    for m in _NEEDS_SLOW.finditer(chunk):
+        if m.start() > start:
+            offsets.copied(size, a + start)
+            out.append(chunk[start : m.start()])
+            size += m.start() - start
+        start = m.end()
+    if start < len(chunk):
+        offsets.copied(size, a + start)
+        out.append(chunk[start:])
+        size += len(chunk) - start
+    return size
 
 
 def blank(text: str, patterns: list[re.Pattern[str]]) -> str:

@@ -6,8 +6,8 @@ import re
 from collections import Counter
 
 from coopstream.enrich.entities.found import Found
-from coopstream.enrich.entities.view import TextView, longest
-from coopstream.enrich.knowledge.language import COUNTRY, DEMONYM
+from coopstream.enrich.entities.view import Matches, longest
+from coopstream.enrich.knowledge.language import COUNTRY, DEMONYM, LanguagePack
 from coopstream.enrich.spans import Mask
 
 _NEXT_WORD = re.compile(r"[\s-]*([^\W\d_]+)")
@@ -24,10 +24,9 @@ def _opaque_spans(found: list[Found]) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_language(view: TextView, start: int, end: int) -> bool:
+def _is_language(text: str, pack: LanguagePack, start: int, end: int) -> bool:
     """ "delivered in Spanish", "Spanish-language": an adjective naming a language, not a country."""
-    lex = view.pack.lex
-    text = view.text
+    lex = pack.lex
     nxt = _NEXT_WORD.match(text, end, end + 20)
     if nxt and nxt.group(1) in lex.language_nouns:
         return True
@@ -39,19 +38,19 @@ def _is_language(view: TextView, start: int, end: int) -> bool:
     return follower is None or follower.group(1) in lex.function_words
 
 
-def count_countries(view: TextView, found: list[Found]) -> Counter[str]:
+def count_countries(text: str, pack: LanguagePack, matches: Matches, found: list[Found]) -> Counter[str]:
     """Country codes with their mention counts."""
     counts: Counter[str] = Counter()
-    opaque = Mask(len(view.text), _opaque_spans(found))
+    opaque = Mask(len(text), _opaque_spans(found))
     loc_spans = {m for f in found if f.type == "location" for m in f.mentions}
-    for h in longest(view.geo):
+    for h in longest(matches.geo):
         kind, value = h.payloads[0]
         if (h.start, h.end) not in loc_spans and opaque.covers(h.start, h.end):
             continue
         if kind == COUNTRY:
             counts[value] += 1
         elif kind == DEMONYM:
-            if not _is_language(view, h.start, h.end):
+            if not _is_language(text, pack, h.start, h.end):
                 counts[value] += 1
         elif value.country:
             counts[value.country] += 1
@@ -59,7 +58,7 @@ def count_countries(view: TextView, found: list[Found]) -> Counter[str]:
         code = f.attributes.get("country")
         if f.type != "location" or not isinstance(code, str) or not code:
             continue
-        extra = sum(1 for m in f.mentions if m not in view.geo_spans)
+        extra = sum(1 for m in f.mentions if m not in matches.geo_spans)
         if extra > 0:
             counts[code] += extra
     return counts

@@ -26,7 +26,6 @@ from coopstream.enrich.engagements import EngagementFound, Scene, find_engagemen
 from coopstream.enrich.entities.find import find_entities
 from coopstream.enrich.entities.found import Found
 from coopstream.enrich.entities.people import PeopleRules
-from coopstream.enrich.entities.view import TextView, read_text
 from coopstream.enrich.knowledge import Knowledge
 from coopstream.enrich.themes import ThemeHit, score_themes
 from coopstream.schemas import Country, Dateline, Engagement, EnrichedEvent, Entity, Provenance, RawArticle, Theme
@@ -44,9 +43,10 @@ class Enricher:
         doc = clean(article, self.k)
         pack = doc.pack
         assert pack is not None
-        view = read_text(doc.clean, doc.sentences, pack, self.k)
-        found = find_entities(view, self._people.get(pack.code), doc.dateline)
-        counts = count_countries(view, found)
+        found, matches = find_entities(
+            doc.clean, doc.sentences, pack, self.k, self._people.get(pack.code), doc.dateline
+        )
+        counts = count_countries(doc.clean, pack, matches, found)
         themes: list[ThemeHit] = []
         engagements: list[EngagementFound] = []
         dl_loc = _dateline_location(doc, found)
@@ -65,13 +65,12 @@ class Enricher:
                 doc.filed_dates,
             )
             engagements = find_engagements(self.k.engagements, pack.engagements, doc.clean, hits, doc.sentences, scene)
-        return self._event(article, doc, view, found, counts, themes, engagements, dl_loc, processed_at)
+        return self._event(article, doc, found, counts, themes, engagements, dl_loc, processed_at)
 
     def _event(
         self,
         article: RawArticle,
         doc: Document,
-        view: TextView,
         found: list[Found],
         counts: dict[str, int],
         themes: list[ThemeHit],

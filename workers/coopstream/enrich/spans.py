@@ -58,22 +58,24 @@ class Union:
 
 
 class Mask:
-    """Which characters some spans cover: constant-time questions about a span."""
+    """Which characters of ``[base, base + size)`` some spans cover: constant-time questions about a span."""
 
-    def __init__(self, size: int, spans: list[tuple[int, int]] | None = None) -> None:
+    def __init__(self, size: int, spans: list[tuple[int, int]] | None = None, base: int = 0) -> None:
+        self.base = base
         self.bits = bytearray(size + 1)
         for a, b in spans or []:
             self.add(a, b)
 
     def add(self, a: int, b: int) -> None:
+        a, b = max(a - self.base, 0), min(b - self.base, len(self.bits))
         if b > a:
             self.bits[a:b] = b"\x01" * (b - a)
 
     def covers(self, a: int, b: int) -> bool:
-        return b > a and self.bits.find(0, a, b) == -1
+        return b > a and self.bits.find(0, a - self.base, b - self.base) == -1
 
     def touches(self, a: int, b: int) -> bool:
-        return self.bits.find(1, a, b) != -1
+        return self.bits.find(1, max(a - self.base, 0), max(b - self.base, 0)) != -1
 
 
 class Starts:

@@ -35,8 +35,10 @@ class Token:
         return f"Token({self.text!r}, {self.start})"
 
 
-def tokenize(text: str, ordinal: re.Pattern[str]) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end(), i, ordinal) for i, m in enumerate(_TOKEN.finditer(text))]
+def tokenize(text: str, ordinal: re.Pattern[str], start: int = 0, end: int | None = None) -> list[Token]:
+    """The tokens of ``text[start:end]``, with offsets into the whole text."""
+    matches = _TOKEN.finditer(text, start, len(text) if end is None else end)
+    return [Token(m.group(), m.start(), m.end(), i, ordinal) for i, m in enumerate(matches)]
 
 
 def gap(text: str, a: Token, b: Token) -> str:

@@ -9,17 +9,49 @@ from coopstream.enrich.entities.found import Found
 from coopstream.enrich.entities.operations import known_operations
 from coopstream.enrich.entities.places import DatelineInfo
 from coopstream.enrich.entities.vessels import vessels
-from coopstream.enrich.entities.view import TextView
+from coopstream.enrich.entities.view import Matches, TextView, match_names, read_window, windows
+from coopstream.enrich.knowledge import Knowledge
+from coopstream.enrich.knowledge.language import LanguagePack
 
 
-def find_entities(view: TextView, rules: people.PeopleRules | None, dateline: DatelineInfo | None) -> list[Found]:
-    """Entities of the text. Without ``rules`` (a language the knowledge lacks) only names the
-    language-independent gazetteers know are found."""
+def find_entities(
+    text: str,
+    sentences: list[tuple[int, int]],
+    pack: LanguagePack,
+    knowledge: Knowledge,
+    rules: people.PeopleRules | None,
+    dateline: DatelineInfo | None,
+) -> tuple[list[Found], Matches]:
+    """Entities of the text, and the knowledge's names in it. Without ``rules`` (a language the
+    knowledge lacks) only names the language-independent gazetteers know are found."""
+    matches = match_names(text, pack, knowledge)
+    starts = [a for a, _ in sentences]
     cands: list[Candidate] = []
-    dateline_cand = places.dateline_place(view, dateline) if dateline else None
-    if dateline_cand is not None:
-        cands.append(dateline_cand)
-    dateline_country = dateline_cand.attrs.get("country") if dateline_cand else None
+    dateline_country = None
+    for n, (a, b) in enumerate(windows(text)):
+        view = read_window(text, sentences, pack, knowledge, matches, a, b, starts)
+        if n == 0 and dateline is not None:
+            dateline_cand = places.dateline_place(view, dateline)
+            if dateline_cand is not None:
+                cands.append(dateline_cand)
+                dateline_country = dateline_cand.attrs.get("country")
+        cands += _local(view, rules, dateline_country)
+    cands = keep(cands)
+    kept = resolve(cands)
+    grouping.set_keys(pack, kept)
+    later: list[Candidate] = []
+    if rules is not None:
+        persons = [c for c in kept if c.type == "person" and len(c.name.split()) >= 2]
+        later += people.coreference(text, pack, persons)
+    later += grouping.alias_mentions(text, pack, kept)
+    kept = resolve(cands + keep(later))
+    grouping.set_keys(pack, kept)
+    return grouping.group(pack, knowledge, kept), matches
+
+
+def _local(view: TextView, rules: people.PeopleRules | None, dateline_country: str | None) -> list[Candidate]:
+    """The finders that read one window's tokens, in the order that settles ties."""
+    cands: list[Candidate] = []
     if rules is not None:
         cands += people.ranked(view, rules)
         cands += people.titled(view, rules)
@@ -33,14 +65,4 @@ def find_entities(view: TextView, rules: people.PeopleRules | None, dateline: Da
         cands += organizations.military_units(view)
         cands += people.contextual(view, rules)
         cands += places.places_in_context(view)
-    cands = keep(cands)
-    kept = resolve(cands)
-    grouping.set_keys(view, kept)
-    later: list[Candidate] = []
-    if rules is not None:
-        persons = [c for c in kept if c.type == "person" and len(c.name.split()) >= 2]
-        later += people.coreference(view, persons)
-    later += grouping.alias_mentions(view, kept)
-    kept = resolve(cands + keep(later))
-    grouping.set_keys(view, kept)
-    return grouping.group(view, kept)
+    return cands

@@ -6,31 +6,31 @@ import re
 
 from coopstream.enrich.entities.candidates import P_COREF, Candidate
 from coopstream.enrich.entities.found import Found, fold
-from coopstream.enrich.entities.view import TextView
-from coopstream.enrich.knowledge.language import COUNTRY, DEMONYM
+from coopstream.enrich.knowledge import ORG, Knowledge
+from coopstream.enrich.knowledge.common import OrgInfo
+from coopstream.enrich.knowledge.language import COUNTRY, DEMONYM, LanguagePack
 from coopstream.enrich.knowledge.matcher import Matcher
 
 _YEAR_END = re.compile(r"\s+(?:19|20)\d\d$")
 
 
-def key_for(view: TextView, c: Candidate) -> str:
+def key_for(pack: LanguagePack, c: Candidate) -> str:
     """The grouping key: "U.S. Southern Command" and "Southern Command" are one organization."""
-    articles = view.pack.lex.articles
-    base = fold(c.name, articles)
+    base = fold(c.name, pack.lex.articles)
     if c.type == "organization":
-        for prefix in view.pack.prefix_keys:
+        for prefix in pack.prefix_keys:
             if base.startswith(prefix):
                 return base[len(prefix) :]
     return base
 
 
-def set_keys(view: TextView, cands: list[Candidate]) -> None:
+def set_keys(pack: LanguagePack, cands: list[Candidate]) -> None:
     for c in cands:
         if not c.key:
-            c.key = key_for(view, c)
+            c.key = key_for(pack, c)
 
 
-def alias_mentions(view: TextView, kept: list[Candidate]) -> list[Candidate]:
+def alias_mentions(text: str, pack: LanguagePack, kept: list[Candidate]) -> list[Candidate]:
     """Acronyms, short vessel names and bare operation names used later in the text."""
     aliases = Matcher()
     for c in kept:
@@ -42,20 +42,20 @@ def alias_mentions(view: TextView, kept: list[Candidate]) -> list[Candidate]:
         if c.type == "operation" and c.attrs.get("year"):
             aliases.add(_YEAR_END.sub("", c.name), (c.type, c.key, c.name))
         if c.type == "organization":
-            for prefix in view.pack.lex.country_prefixes:
+            for prefix in pack.lex.country_prefixes:
                 if c.name.startswith(prefix + " "):
                     aliases.add(c.name[len(prefix) + 1 :], (c.type, c.key, c.name))
     out = []
-    for h in aliases.build().find(view.text):
+    for h in aliases.build().find(text):
         ctype, key, name = h.payloads[0]
         out.append(Candidate(h.start, h.end, ctype, name, P_COREF, {}, key=key))
     return out
 
 
-def group(view: TextView, kept: list[Candidate]) -> list[Found]:
+def group(pack: LanguagePack, knowledge: Knowledge, kept: list[Candidate]) -> list[Found]:
     groups: dict[tuple[str, str], Found] = {}
     acr_of: dict[str, str] = {}
-    articles = view.pack.lex.articles
+    articles = pack.lex.articles
     for c in kept:
         if c.acronym:
             acr_of[fold(c.acronym, articles)] = c.key
@@ -82,19 +82,23 @@ def group(view: TextView, kept: list[Candidate]) -> list[Found]:
             g.attributes["acronym"] = c.acronym
     for g in groups.values():  # what the gazetteer knows of a name found by pattern
         if g.type == "organization" and "kind" not in g.attributes:
-            known = view.org_lookup(g.name) or view.org_lookup(str(g.attributes.get("acronym", "")))
+            known = org_lookup(knowledge, g.name) or org_lookup(knowledge, str(g.attributes.get("acronym", "")))
             if known:
                 g.attributes.setdefault("kind", known[0].kind)
                 if known[0].country:
                     g.attributes.setdefault("country", known[0].country)
             else:
-                _infer_org(view, g)
+                _infer_org(pack, g)
     return sorted(groups.values(), key=lambda g: g.first)
 
 
-def _infer_org(view: TextView, g: Found) -> None:
+def org_lookup(knowledge: Knowledge, name: str) -> list[OrgInfo]:
+    return [v for k, v in knowledge.names.lookup(name) if k == ORG]
+
+
+def _infer_org(pack: LanguagePack, g: Found) -> None:
     """Kind from the name's words, country from a country or adjective inside it ("Peruvian Navy")."""
-    lex = view.pack.lex
+    lex = pack.lex
     split = g.name.replace("-", " ").split()
     words = set(split) | {" ".join(p) for p in zip(g.name.split(), g.name.split()[1:], strict=False)}
     for kind, vocab in lex.org_kind_words.items():
@@ -107,7 +111,7 @@ def _infer_org(view: TextView, g: Found) -> None:
         if g.name.startswith(prefix + " "):
             g.attributes["country"] = code
             return
-    for h in view.pack.names.find(g.name):
+    for h in pack.names.find(g.name):
         kind, value = h.payloads[0]
         if kind in (COUNTRY, DEMONYM):
             g.attributes["country"] = value

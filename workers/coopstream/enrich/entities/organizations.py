@@ -54,7 +54,7 @@ def acronyms(view: TextView, dateline_country: str | None) -> list[Candidate]:
     text, pack = view.text, view.pack
     lex = pack.lex
     out: list[Candidate] = []
-    for m in _ACRONYM.finditer(text):
+    for m in _ACRONYM.finditer(text, view.start, view.end):
         acr = m.group(1)
         if _HULL.match(acr) or len(acr) < 2 or acr.isdigit():
             continue

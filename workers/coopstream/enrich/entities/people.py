@@ -8,6 +8,7 @@ from typing import Any
 from coopstream.enrich.entities.candidates import P_CONTEXT, P_COREF, P_RANKED, P_TITLED, Candidate
 from coopstream.enrich.entities.view import TextView
 from coopstream.enrich.knowledge.language import LanguagePack, RankInfo, TitleInfo
+from coopstream.enrich.knowledge.matcher import Matcher
 from coopstream.enrich.spans import Mask
 from coopstream.enrich.tokens import Token
 
@@ -221,7 +222,7 @@ def contextual(view: TextView, rules: PeopleRules) -> list[Candidate]:
     """Names next to speech verbs or appositions, and names that start with a known given name."""
     pack, text = view.pack, view.text
     title_ends = {e for _, e in view.title_spans}
-    places = Mask(len(text), [(h.start, h.end) for h in view.geo])
+    places = Mask(view.end - view.start + 200, [(h.start, h.end) for h in view.geo], base=view.start)
     out: list[Candidate] = []
     for chunk in view.chunks:
         first = chunk.tokens[0].index
@@ -256,21 +257,27 @@ def contextual(view: TextView, rules: PeopleRules) -> list[Candidate]:
     return out
 
 
-def coreference(view: TextView, persons: list[Candidate]) -> list[Candidate]:
-    """Later mentions by surname (or by the last two words) join the person."""
-    particles = view.pack.lex.name_particles
+def coreference(text: str, pack: LanguagePack, persons: list[Candidate]) -> list[Candidate]:
+    """Later mentions by surname (a capitalised word of the name after its first) join the person."""
+    particles = pack.lex.name_particles
     index: dict[str, set[str]] = {}
     for p in persons:
         parts = [w for w in p.name.split() if len(w.rstrip(".")) > 1 and w not in particles]
         if len(parts) < 2:
             continue
-        keys = {parts[-1], " ".join(parts[-2:])}
-        keys.update(w for w in parts[1:] if w[0].isupper())
-        for k in keys:
-            index.setdefault(k, set()).add(p.key or p.name)
+        for k in {parts[-1], *(w for w in parts[1:] if w[0].isupper())}:
+            if k[0].isupper():
+                index.setdefault(k, set()).add(p.key or p.name)
+    surnames = Matcher()
+    for k, owners in index.items():
+        if len(owners) == 1:
+            surnames.add(k, next(iter(owners)))
     out: list[Candidate] = []
-    for t in view.tokens:
-        owners = index.get(t.text)
-        if owners and len(owners) == 1 and t.cap:
-            out.append(Candidate(t.start, t.end, "person", t.text, P_COREF, {}, key=next(iter(owners))))
+    for h in surnames.build().find(text):
+        if text[h.start - 1 : h.start] in _JOINERS or text[h.end : h.end + 1] in _JOINERS:
+            continue  # part of a longer hyphenated word ("Asante-Boateng")
+        out.append(Candidate(h.start, h.end, "person", h.key, P_COREF, {}, key=h.payloads[0]))
     return out
+
+
+_JOINERS = frozenset("-–")

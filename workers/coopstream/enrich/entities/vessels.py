@@ -10,7 +10,7 @@ from coopstream.enrich.tokens import Token
 def vessels(view: TextView) -> list[Candidate]:
     text, pack = view.text, view.pack
     out: list[Candidate] = []
-    for m in pack.vessel_re.finditer(text):
+    for m in pack.vessel_re.finditer(text, view.start, view.end):
         prefix = m.group(1)
         names = cap_run(view, view.token_at(m.end()), 3)
         if not names:

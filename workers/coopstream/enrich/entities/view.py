@@ -1,7 +1,9 @@
-"""The entity passes' shared reading of one article: its tokens, capitalised chunks and knowledge matches.
+"""The entity passes' shared reading of an article: the knowledge's names in it (``Matches``, found
+once over the whole text) and, window by window, its tokens and capitalised chunks (``TextView``).
 
-Built once per article by ``read_text`` and never changed afterwards: each finder takes what it
-needs from it and returns candidates of its own.
+Neither changes once built: each finder takes what it needs and returns candidates of its own. A
+long article is read in windows of about ``WINDOW`` characters cut at paragraph breaks, so the
+token-level finders hold one window's tokens at a time and memory stays bounded.
 """
 
 from __future__ import annotations
@@ -15,16 +17,74 @@ from coopstream.enrich.knowledge.language import COUNTRY, DEMONYM, RANK, TITLE, 
 from coopstream.enrich.knowledge.matcher import Hit, Matcher, of_kind
 from coopstream.enrich.tokens import Chunk, Token, chunks, tokenize
 
+WINDOW = 60_000  # characters of text the token-level finders hold at once
+
+
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """The knowledge's names in the whole text, found once, each list in text order."""
+
+    geo: list[Hit]  # payloads: ("country", code), ("demonym", code), ("place", Place), countries first
+    orgs: list[Hit]
+    ops: list[Hit]
+    ranks: list[Hit]
+    titles: list[Hit]
+    geo_spans: frozenset[tuple[int, int]]
+    geo_by_start: dict[int, list[Hit]]
+    starts: dict[str, list[int]]  # the starts of each list above, for windows
+
+    def geo_at(self, start: int) -> list[Hit]:
+        return self.geo_by_start.get(start, [])
+
+    def within(self, kind: str, a: int, b: int) -> list[Hit]:
+        hits: list[Hit] = getattr(self, kind)
+        starts = self.starts[kind]
+        return hits[bisect_left(starts, a) : bisect_left(starts, b)]
+
+
+def match_names(text: str, pack: LanguagePack, knowledge: Knowledge) -> Matches:
+    lang_hits = pack.names.find(text)
+    common_hits = knowledge.names.find(text)
+    geo = _merge([*_tagged(lang_hits, (COUNTRY, DEMONYM)), *_tagged(common_hits, (PLACE,))])
+    geo = sorted(_resolve_ambiguous(text, pack, geo), key=lambda h: (h.start, h.end))
+    by_start: dict[int, list[Hit]] = {}
+    for h in geo:
+        by_start.setdefault(h.start, []).append(h)
+    lists = {
+        "geo": geo,
+        "orgs": sorted(of_kind(common_hits, ORG), key=lambda h: (h.start, h.end)),
+        "ops": sorted(of_kind(common_hits, OP), key=lambda h: (h.start, h.end)),
+        "ranks": longest(of_kind(lang_hits, RANK)),
+        "titles": longest(of_kind(lang_hits, TITLE)),
+    }
+    return Matches(
+        **lists,
+        geo_spans=frozenset((h.start, h.end) for h in geo),
+        geo_by_start=by_start,
+        starts={kind: [h.start for h in hits] for kind, hits in lists.items()},
+    )
+
 
 @dataclass(frozen=True, slots=True)
 class TextView:
+    """One window of the text (the whole text when it is short) as the token-level finders read it.
+
+    Offsets are the whole text's; the tokens, chunks and matches are those inside the window.
+    """
+
     text: str
     pack: LanguagePack
+    common_names: Matcher
+    matches: Matches
+    sentences: list[tuple[int, int]]
+    sentence_starts: list[int]
+    start: int
+    end: int
     tokens: list[Token]
     starts: list[int]
     chunks: list[Chunk]
     chunk_starts: list[int]
-    geo: list[Hit]  # payloads: ("country", code), ("demonym", code), ("place", Place), countries first
+    geo: list[Hit]
     orgs: list[Hit]
     ops: list[Hit]
     ranks: list[Hit]
@@ -33,14 +93,20 @@ class TextView:
     title_starts: list[int]
     title_at: dict[int, int]  # start -> end of each title
     rank_starts: frozenset[int]
-    geo_spans: frozenset[tuple[int, int]]
-    sentences: list[tuple[int, int]]
-    sentence_starts: list[int]
-    geo_by_start: dict[int, list[Hit]]
-    common_names: Matcher
+
+    @property
+    def geo_spans(self) -> frozenset[tuple[int, int]]:
+        return self.matches.geo_spans
 
     def geo_at(self, start: int) -> list[Hit]:
-        return self.geo_by_start.get(start, [])
+        return self.matches.geo_at(start)
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        """The sentence holding ``offset`` (or the stretch between two sentences)."""
+        i = bisect_right(self.sentence_starts, offset) - 1
+        if i < 0:
+            return 0, self.sentences[0][0] if self.sentences else len(self.text)
+        return self.sentences[i]
 
     def lookup_geo(self, name: str) -> list[tuple[str, Any]]:
         """What the knowledge says a written name is: countries and demonyms first, then places."""
@@ -50,54 +116,73 @@ class TextView:
     def org_lookup(self, name: str) -> list[Any]:
         return [v for k, v in self.common_names.lookup(name) if k == ORG]
 
-    def sentence_at(self, offset: int) -> tuple[int, int]:
-        """The sentence holding ``offset`` (or the stretch between two sentences)."""
-        i = bisect_right(self.sentence_starts, offset) - 1
-        if i < 0:
-            return 0, self.sentences[0][0] if self.sentences else len(self.text)
-        return self.sentences[i]
-
     def token_at(self, offset: int) -> int:
         """Index of the first token starting at or after ``offset``."""
         return bisect_left(self.starts, offset)
 
 
-def read_text(text: str, sentences: list[tuple[int, int]], pack: LanguagePack, knowledge: Knowledge) -> TextView:
+def windows(text: str, size: int = WINDOW) -> list[tuple[int, int]]:
+    """Stretches of at most about ``size`` characters, cut at a paragraph, else a line, else a space."""
+    out: list[tuple[int, int]] = []
+    start, n = 0, len(text)
+    while n - start > size:
+        limit = start + size
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):
+            cut = text.rfind(sep, start + size // 2, limit)
+            if cut != -1:
+                cut += len(sep)
+                break
+        if cut == -1:
+            cut = limit
+        out.append((start, cut))
+        start = cut
+    out.append((start, n))
+    return out
+
+
+def read_window(
+    text: str,
+    sentences: list[tuple[int, int]],
+    pack: LanguagePack,
+    knowledge: Knowledge,
+    matches: Matches,
+    start: int = 0,
+    end: int | None = None,
+    sentence_starts: list[int] | None = None,
+) -> TextView:
+    end = len(text) if end is None else end
     lex = pack.lex
-    tokens = tokenize(text, pack.ordinal)
-    lang_hits = pack.names.find(text)
-    common_hits = knowledge.names.find(text)
-    geo = _resolve_ambiguous(
-        text, pack, _merge([*_tagged(lang_hits, (COUNTRY, DEMONYM)), *_tagged(common_hits, (PLACE,))])
-    )
-    ranks = longest(of_kind(lang_hits, RANK))
-    titles = longest(of_kind(lang_hits, TITLE))
-    title_spans = sorted((h.start, h.end) for h in ranks + titles)
-    by_start: dict[int, list[Hit]] = {}
-    for h in geo:
-        by_start.setdefault(h.start, []).append(h)
+    tokens = tokenize(text, pack.ordinal, start, end)
     chunk_list = chunks(text, tokens, lex.connectors, lex.in_connectors, lex.in_connector_after)
+
+    def window(kind: str) -> list[Hit]:
+        return matches.within(kind, start, end) if start or end < len(text) else getattr(matches, kind)
+
+    ranks, titles = window("ranks"), window("titles")
+    title_spans = sorted((h.start, h.end) for h in ranks + titles)
     return TextView(
         text=text,
         pack=pack,
+        common_names=knowledge.names,
+        matches=matches,
+        sentences=sentences,
+        sentence_starts=sentence_starts if sentence_starts is not None else [a for a, _ in sentences],
+        start=start,
+        end=end,
         tokens=tokens,
         starts=[t.start for t in tokens],
         chunks=chunk_list,
         chunk_starts=[c.start for c in chunk_list],
-        geo=geo,
-        orgs=of_kind(common_hits, ORG),
-        ops=of_kind(common_hits, OP),
+        geo=window("geo"),
+        orgs=window("orgs"),
+        ops=window("ops"),
         ranks=ranks,
         titles=titles,
         title_spans=title_spans,
         title_starts=[a for a, _ in title_spans],
         title_at={h.start: h.end for h in titles},
         rank_starts=frozenset(h.start for h in ranks),
-        geo_spans=frozenset((h.start, h.end) for h in geo),
-        sentences=sentences,
-        sentence_starts=[a for a, _ in sentences],
-        geo_by_start=by_start,
-        common_names=knowledge.names,
     )
 
 
