@@ -15,12 +15,11 @@ def test_entities_decoded_and_offsets_point_into_raw(knowledge: Knowledge) -> No
     assert "Navy & Marines" in doc.clean
     assert "Nassau's port – then" in doc.clean
     i = doc.clean.index("&")
-    span = doc.span(i, i + 1)
-    assert span.text == "&amp;"
-    assert raw[span.start : span.end] == span.text
+    a, b = doc.raw_range(i, i + 1)
+    assert raw[a:b] == "&amp;"
     j = doc.clean.index("Nassau's")
-    span = doc.span(j, j + len("Nassau's"))
-    assert span.text == "Nassau&#8217;s"
+    a, b = doc.raw_range(j, j + len("Nassau's"))
+    assert raw[a:b] == "Nassau&#8217;s"
 
 
 def test_boilerplate_blanked_keeping_length(knowledge: Knowledge, seed_text: str) -> None:
@@ -37,8 +36,18 @@ def test_invisible_characters_dropped_but_mapped(knowledge: Knowledge) -> None:
     doc = make_doc(knowledge, raw)
     assert doc.clean == "Gen. Laura Richardson"
     k = doc.clean.index("Richardson")
-    span = doc.span(k, k + len("Richardson"))
-    assert raw[span.start : span.end] == "Richardson"
+    a, b = doc.raw_range(k, k + len("Richardson"))
+    assert raw[a:b] == "Richardson"
+
+
+def test_offsets_map_every_clean_character_back(knowledge: Knowledge) -> None:
+    raw = "A&amp;B\u200b C&#8217;s &lt;x&gt; \u200e&nbsp;end&unknown; z"
+    doc = make_doc(knowledge, raw)
+    assert doc.clean == "A&B C's <x>  end&unknown; z"
+    for i, ch in enumerate(doc.clean):
+        a, b = doc.raw_range(i, i + 1)
+        piece = raw[a:b]
+        assert piece == ch or piece.startswith("&"), (i, ch, piece)
 
 
 def test_share_lines_blanked(knowledge: Knowledge) -> None:

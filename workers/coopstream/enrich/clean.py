@@ -21,7 +21,7 @@ from coopstream.enrich.entities.places import DatelineInfo
 from coopstream.enrich.knowledge import Knowledge
 from coopstream.enrich.knowledge.language import LanguagePack
 from coopstream.enrich.language import detect_language, normalise_language
-from coopstream.schemas import RawArticle, Span
+from coopstream.schemas import RawArticle
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # one-to-one replacements that keep offsets aligned
@@ -53,6 +53,16 @@ _INVISIBLE = frozenset(
     "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
 _NEEDS_SLOW = re.compile("[" + "".join(sorted(_INVISIBLE)) + "\ud800-\udfff]")
+_REPLACED = re.compile("[" + re.escape("".join(chr(c) for c in _SAME_LENGTH)) + "]")
+
+
+def _same_length(text: str) -> str:
+    """The one-to-one replacements, applied only where such a character occurs (most text has few)."""
+    return _REPLACED.sub(_replacement, text)
+
+
+def _replacement(m: re.Match[str]) -> str:
+    return str(_SAME_LENGTH[ord(m.group())])
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +84,6 @@ class Document:
     def raw_range(self, start: int, end: int) -> tuple[int, int]:
         """Raw [start, end) of the clean range [start, end); ``end > start``."""
         return self.offsets.raw_start(start), self.offsets.raw_end(end - 1)
-
-    def span(self, start: int, end: int) -> Span:
-        rs, re_ = self.raw_range(start, end)
-        return Span(start=rs, end=re_, text=self.raw[rs:re_])
 
 
 class OffsetMap:
@@ -146,7 +152,7 @@ def decode(raw: str) -> tuple[str, OffsetMap]:
     offsets = OffsetMap()
     if "&" not in raw and not _NEEDS_SLOW.search(raw):  # common case: one clean character per raw one
         offsets.copied(0, 0)
-        return raw.translate(_SAME_LENGTH), offsets
+        return _same_length(raw), offsets
     out: list[str] = []
     size = 0
     pos = 0
@@ -169,7 +175,7 @@ def decode(raw: str) -> tuple[str, OffsetMap]:
 
 def _copy(raw: str, a: int, b: int, out: list[str], size: int, offsets: OffsetMap) -> int:
     """Append raw[a:b] (less its invisible characters) at clean offset ``size``; the new size."""
-    chunk = raw[a:b].translate(_SAME_LENGTH)
+    chunk = _same_length(raw[a:b])
     if not _NEEDS_SLOW.search(chunk):
         if chunk:
             offsets.copied(size, a)

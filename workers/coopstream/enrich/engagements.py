@@ -16,7 +16,7 @@ from typing import Any, get_args
 from coopstream.enrich.dates import DateGrammar
 from coopstream.enrich.entities.found import Found
 from coopstream.enrich.knowledge.files import Shape
-from coopstream.enrich.knowledge.matcher import Hit, Matcher, of_kind
+from coopstream.enrich.knowledge.matcher import Hit, Matcher
 from coopstream.enrich.themes import marker_key
 from coopstream.schemas.models import EngagementType
 
@@ -147,18 +147,18 @@ def find_engagements(
     rules: dict[str, TypeRule],
     cues: EngagementCues,
     text: str,
-    hits: list[Hit],
+    hits: dict[str, list[Hit]],
     sentences: list[tuple[int, int]],
     scene: Scene,
 ) -> list[EngagementFound]:
     """One engagement per type, from the first sentence that reports it (the body before the caption)."""
     starts = [a for a, _ in sentences]
-    cue_hits = _by_sentence(of_kind(hits, CUE), starts, sentences)
+    cue_hits = _by_sentence(hits.get(CUE, []), starts, sentences)
     if not cue_hits:
         return []
-    needs = _by_sentence(of_kind(hits, NEEDS), starts, sentences)
-    not_with = _by_sentence(of_kind(hits, NOT_WITH), starts, sentences)
-    skipped = set(_by_sentence(of_kind(hits, SKIP), starts, sentences))
+    needs = _by_sentence(hits.get(NEEDS, []), starts, sentences)
+    not_with = _by_sentence(hits.get(NOT_WITH, []), starts, sentences)
+    skipped = set(_by_sentence(hits.get(SKIP, []), starts, sentences))
     quoted = _quoted_sentences(text, sentences)
     kinds = {e.attributes.get("kind") for e in scene.found}
     exercises = sorted(

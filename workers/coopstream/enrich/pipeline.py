@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
+
+import orjson
 
 from coopstream import __version__
 from coopstream.enrich.clean import Document, clean
@@ -26,9 +29,10 @@ from coopstream.enrich.engagements import EngagementFound, Scene, find_engagemen
 from coopstream.enrich.entities.find import find_entities
 from coopstream.enrich.entities.found import Found
 from coopstream.enrich.entities.people import PeopleRules
+from coopstream.enrich.event import event_data
 from coopstream.enrich.knowledge import Knowledge
 from coopstream.enrich.themes import ThemeHit, score_themes
-from coopstream.schemas import Country, Dateline, Engagement, EnrichedEvent, Entity, Provenance, RawArticle, Theme
+from coopstream.schemas import EnrichedEvent, RawArticle
 
 
 class Enricher:
@@ -40,83 +44,38 @@ class Enricher:
         self._people = {code: PeopleRules(pack) for code, pack in knowledge.packs.items()}
 
     def enrich(self, article: RawArticle, processed_at: str) -> EnrichedEvent:
+        """The event as the schema's model (validated)."""
+        return EnrichedEvent.model_validate(self.enrich_data(article, processed_at))
+
+    def enrich_json(self, article: RawArticle, processed_at: str) -> bytes:
+        """The event encoded, byte for byte what ``enrich(...).model_dump_json()`` gives, without the models."""
+        return orjson.dumps(self.enrich_data(article, processed_at))
+
+    def enrich_data(self, article: RawArticle, processed_at: str) -> dict[str, Any]:
+        """The event as plain data, in the schema's field order."""
         doc = clean(article, self.k)
         pack = doc.pack
         assert pack is not None
-        found, matches = find_entities(
-            doc.clean, doc.sentences, pack, self.k, self._people.get(pack.code), doc.dateline
-        )
+        rules = self._people.get(pack.code)
+        found, matches = find_entities(doc.clean, doc.sentences, pack, self.k, rules, doc.dateline)
         counts = count_countries(doc.clean, pack, matches, found)
         themes: list[ThemeHit] = []
         engagements: list[EngagementFound] = []
         dl_loc = _dateline_location(doc, found)
         if pack.themes is not None and pack.engagements is not None and pack.grammar is not None:
-            hits = pack.cues.find(doc.clean)
+            hits = pack.cues.find_kinds(doc.clean)
             org_spans = [m for f in found if f.type == "organization" for m in f.mentions]
             themes = score_themes(self.k.themes, pack.themes, doc.clean, hits, doc.sentences, set(counts), org_spans)
-            scene = Scene(
-                found,
-                doc.year,
-                doc.dateline_date.month if doc.dateline_date else None,
-                dl_loc,
-                doc.dateline.start if doc.dateline else 0,
-                pack.grammar,
-                {t.id: t.evidence for t in themes},
-                doc.filed_dates,
-            )
+            month = doc.dateline_date.month if doc.dateline_date else None
+            body_start = doc.dateline.start if doc.dateline else 0
+            evidence = {t.id: t.evidence for t in themes}
+            scene = Scene(found, doc.year, month, dl_loc, body_start, pack.grammar, evidence, doc.filed_dates)
             engagements = find_engagements(self.k.engagements, pack.engagements, doc.clean, hits, doc.sentences, scene)
-        return self._event(article, doc, found, counts, themes, engagements, dl_loc, processed_at)
-
-    def _event(
-        self,
-        article: RawArticle,
-        doc: Document,
-        found: list[Found],
-        counts: dict[str, int],
-        themes: list[ThemeHit],
-        engagements: list[EngagementFound],
-        dl_loc: Found | None,
-        processed_at: str,
-    ) -> EnrichedEvent:
-        countries = self.k.common.countries
-        theme_ids = [t.id for t in themes]
-        return EnrichedEvent(
-            event_id=self.event_id(article),
-            article_id=article.id,
-            title=article.title,
-            url=article.url,
-            source=article.source,
-            published_at=doc.published,
-            language=doc.language,
-            dateline=_dateline(doc, dl_loc),
-            entities=[_entity(doc, f) for f in found],
-            countries=[
-                Country(code=c, name=countries[c].name if c in countries else c, mentions=n)
-                for c, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-            ],
-            themes=[
-                Theme(id=t.id, label=t.label, score=t.score, evidence=[doc.span(s, e) for s, e in t.evidence])
-                for t in themes
-            ],
-            engagements=[
-                Engagement(
-                    type=e.type,
-                    actors=e.actors,
-                    counterparts=e.counterparts,
-                    location=e.location,
-                    country=e.country,
-                    start_date=e.start_date.isoformat() if e.start_date else None,
-                    end_date=e.end_date.isoformat() if e.end_date else None,
-                    topics=theme_ids,
-                    evidence=doc.span(*e.sentence),
-                )
-                for e in engagements
-            ],
-            extra=article.extra,
-            provenance=Provenance(
-                pipeline_version=self.version, knowledge_digest=self.k.digest, processed_at=processed_at
-            ),
-        )
+        return event_data(
+            article, self.event_id(article), doc, found, counts, themes, engagements, dl_loc,
+            {"pipeline_version": self.version, "knowledge_digest": self.k.digest, "processed_at": processed_at},
+            self.k.common.countries,
+        )  # fmt: skip
 
     def event_id(self, article: RawArticle) -> str:
         """Same article content, pipeline version and knowledge: same id."""
@@ -130,22 +89,3 @@ def _dateline_location(doc: Document, found: list[Found]) -> Found | None:
     if dl is None:
         return None
     return next((f for f in found if f.type == "location" and (dl.start, dl.end) in f.mentions), None)
-
-
-def _entity(doc: Document, f: Found) -> Entity:
-    mentions = sorted(set(f.mentions))
-    attrs = {k: v for k, v in f.attributes.items() if v is not None and v != ""}
-    return Entity(type=f.type, name=f.name, mentions=[doc.span(s, e) for s, e in mentions], attributes=attrs)
-
-
-def _dateline(doc: Document, loc: Found | None) -> Dateline | None:
-    dl = doc.dateline
-    if dl is None:
-        return None
-    country = loc.attributes.get("country") if loc else None
-    return Dateline(
-        place=loc.name if loc else dl.place,
-        country=country if isinstance(country, str) else None,
-        date=doc.dateline_date.isoformat() if doc.dateline_date else None,
-        span=doc.span(dl.start, dl.end),
-    )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coopstream.enrich.knowledge.files import Shape
-from coopstream.enrich.knowledge.matcher import Hit, Matcher, of_kind
+from coopstream.enrich.knowledge.matcher import Hit, Matcher
 from coopstream.enrich.spans import Reach, Union
 
 CUE = "theme"
@@ -148,28 +148,28 @@ def score_themes(
     params: ThemeParams,
     cues: ThemeCues,
     text: str,
-    hits: list[Hit],
+    hits: dict[str, list[Hit]],
     sentences: list[tuple[int, int]],
     countries: set[str],
     names: list[tuple[int, int]],
 ) -> list[ThemeHit]:
     """Themes of a text from the language's cue hits; ``names`` are organization name spans."""
-    if not countries - {params.home} and not of_kind(hits, GATE):
+    if not countries - {params.home} and not hits.get(GATE, []):
         return []
     starts = [a for a, _ in sentences]
     commas = [text.count(",", a, b) for a, b in sentences]
     listing = [False] * len(sentences)
     planned = [False] * len(sentences)
-    for h in of_kind(hits, LISTING):
+    for h in hits.get(LISTING, []):
         i = bisect_right(starts, h.start) - 1
         if i >= 0 and h.end <= sentences[i][1] and commas[i] >= params.listing_min_commas:
             listing[i] = True
-    for h in of_kind(hits, PLANNED):
+    for h in hits.get(PLANNED, []):
         i = bisect_right(starts, h.start) - 1
         if i >= 0 and h.end <= sentences[i][1]:
             planned[i] = True
     by_theme: dict[str, list[tuple[int, int]]] = {}
-    for h in of_kind(hits, EXCLUDE):
+    for h in hits.get(EXCLUDE, []):
         for tid in h.payloads:
             by_theme.setdefault(tid, []).append((h.start, h.end))
     excluded = {tid: Reach(spans) for tid, spans in by_theme.items()}
@@ -179,7 +179,7 @@ def score_themes(
     weights: dict[str, dict[str, float]] = {}
     evidence: dict[str, list[tuple[int, int]]] = {}
     seen_phrases: dict[str, set[str]] = {}
-    for hit in _longest_per_theme(of_kind(hits, CUE)):
+    for hit in _longest_per_theme(hits.get(CUE, [])):
         i = bisect_right(starts, hit.start) - 1
         in_listing, in_planned = (listing[i], planned[i]) if i >= 0 else (False, False)
         for cue in hit.payloads:

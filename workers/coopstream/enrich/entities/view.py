@@ -14,7 +14,7 @@ from typing import Any
 
 from coopstream.enrich.knowledge import OP, ORG, PLACE, Knowledge
 from coopstream.enrich.knowledge.language import COUNTRY, DEMONYM, RANK, TITLE, LanguagePack
-from coopstream.enrich.knowledge.matcher import Hit, Matcher, of_kind
+from coopstream.enrich.knowledge.matcher import Hit, Matcher
 from coopstream.enrich.tokens import Chunk, Token, chunks, tokenize
 
 WINDOW = 60_000  # characters of text the token-level finders hold at once
@@ -43,19 +43,19 @@ class Matches:
 
 
 def match_names(text: str, pack: LanguagePack, knowledge: Knowledge) -> Matches:
-    lang_hits = pack.names.find(text)
-    common_hits = knowledge.names.find(text)
-    geo = _merge([*_tagged(lang_hits, (COUNTRY, DEMONYM)), *_tagged(common_hits, (PLACE,))])
+    lang_hits = pack.names.find_kinds(text)
+    common_hits = knowledge.names.find_kinds(text)
+    geo = _merge([*_tagged(lang_hits, COUNTRY), *_tagged(lang_hits, DEMONYM), *_tagged(common_hits, PLACE)])
     geo = sorted(_resolve_ambiguous(text, pack, geo), key=lambda h: (h.start, h.end))
     by_start: dict[int, list[Hit]] = {}
     for h in geo:
         by_start.setdefault(h.start, []).append(h)
     lists = {
         "geo": geo,
-        "orgs": sorted(of_kind(common_hits, ORG), key=lambda h: (h.start, h.end)),
-        "ops": sorted(of_kind(common_hits, OP), key=lambda h: (h.start, h.end)),
-        "ranks": longest(of_kind(lang_hits, RANK)),
-        "titles": longest(of_kind(lang_hits, TITLE)),
+        "orgs": sorted(common_hits.get(ORG, []), key=lambda h: (h.start, h.end)),
+        "ops": sorted(common_hits.get(OP, []), key=lambda h: (h.start, h.end)),
+        "ranks": longest(lang_hits.get(RANK, [])),
+        "titles": longest(lang_hits.get(TITLE, [])),
     }
     return Matches(
         **lists,
@@ -186,13 +186,9 @@ def read_window(
     )
 
 
-def _tagged(hits: list[Hit], kinds: tuple[str, ...]) -> list[Hit]:
-    out = []
-    for h in hits:
-        payloads = tuple(p for p in h.payloads if p[0] in kinds)
-        if payloads:
-            out.append(Hit(h.start, h.end, h.key, payloads))
-    return out
+def _tagged(hits: dict[str, list[Hit]], kind: str) -> list[Hit]:
+    """Hits of one kind with their values as ``(kind, value)`` pairs (geo hits mix kinds)."""
+    return [Hit(h.start, h.end, h.key, tuple((kind, v) for v in h.payloads)) for h in hits.get(kind, [])]
 
 
 def _merge(hits: list[Hit]) -> list[Hit]:

@@ -23,14 +23,17 @@ class Hit:
 
 
 class Matcher:
-    """Whole-word occurrences of many keys; a key ending in ``*`` matches any word that starts with it."""
+    """Whole-word occurrences of many keys; a key ending in ``*`` matches any word that starts with it.
+
+    Payloads are ``(kind, value)`` pairs; ``find_kinds`` returns the hits of each kind apart, with
+    the values alone.
+    """
 
     def __init__(self, casefold: bool = False) -> None:
         self._auto = ahocorasick.Automaton()
         self._payloads: dict[str, list[Any]] = {}
         self._prefix: set[str] = set()
         self.casefold = casefold
-        self._built = False
 
     def add(self, key: str, payload: Any) -> None:
         key = key.strip()
@@ -45,10 +48,15 @@ class Matcher:
 
     def build(self) -> Matcher:
         for key, payloads in self._payloads.items():
-            self._auto.add_word(key, (key, tuple(payloads), key in self._prefix))
+            kinds: dict[Any, list[Any]] = {}
+            for p in payloads:
+                if isinstance(p, tuple) and len(p) == 2:
+                    kinds.setdefault(p[0], []).append(p[1])
+            by_kind = tuple((k, tuple(v)) for k, v in kinds.items())
+            entry = (key, len(key), tuple(payloads), key in self._prefix, _wordish(key[0]), _wordish(key[-1]), by_kind)
+            self._auto.add_word(key, entry)
         if self._payloads:
             self._auto.make_automaton()
-        self._built = True
         return self
 
     def lookup(self, key: str) -> tuple[Any, ...]:
@@ -62,25 +70,45 @@ class Matcher:
     def __len__(self) -> int:
         return len(self._payloads)
 
-    def find(self, text: str) -> list[Hit]:
-        """All whole-word occurrences in text order of their ends, overlapping ones included."""
+    def _matches(self, text: str) -> list[tuple[int, int, Any]]:
         if not self._payloads:
             return []
         hay = lower_same_length(text) if self.casefold else text
-        hits: list[Hit] = []
+        out = []
         n = len(hay)
-        for end_idx, (key, payloads, prefix) in self._auto.iter(hay):
+        for end_idx, entry in self._auto.iter(hay):
             end = end_idx + 1
-            start = end - len(key)
-            if start > 0 and _wordish(hay[start - 1]) and _wordish(key[0]):
-                continue
-            if end < n and _wordish(hay[end]) and _wordish(key[-1]):
-                if not prefix:
+            start = end - entry[1]
+            if entry[4] and start > 0:
+                c = hay[start - 1]
+                if c.isalnum() or c == "_":
                     continue
-                while end < n and _wordish(hay[end]):  # the evidence is the whole word
-                    end += 1
-            hits.append(Hit(start, end, key, payloads))
-        return hits
+            if entry[5] and end < n:
+                c = hay[end]
+                if c.isalnum() or c == "_":
+                    if not entry[3]:
+                        continue
+                    while end < n and (hay[end].isalnum() or hay[end] == "_"):  # the evidence is the whole word
+                        end += 1
+            out.append((start, end, entry))
+        return out
+
+    def find(self, text: str) -> list[Hit]:
+        """All whole-word occurrences in text order of their ends, overlapping ones included."""
+        return [Hit(start, end, entry[0], entry[2]) for start, end, entry in self._matches(text)]
+
+    def find_kinds(self, text: str) -> dict[Any, list[Hit]]:
+        """The whole-word occurrences of each payload kind, each hit carrying that kind's values."""
+        out: dict[Any, list[Hit]] = {}
+        for start, end, entry in self._matches(text):
+            for kind, values in entry[6]:
+                hit = Hit(start, end, entry[0], values)
+                bucket = out.get(kind)
+                if bucket is None:
+                    out[kind] = [hit]
+                else:
+                    bucket.append(hit)
+        return out
 
 
 def lower_same_length(text: str) -> str:
@@ -93,13 +121,3 @@ def lower_same_length(text: str) -> str:
 
 def _wordish(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
-
-
-def of_kind(hits: list[Hit], kind: str) -> list[Hit]:
-    """The hits that carry payloads of one kind, with only those payloads (``(kind, value)`` pairs)."""
-    out = []
-    for h in hits:
-        values = tuple(v for k, v in h.payloads if k == kind)
-        if values:
-            out.append(Hit(h.start, h.end, h.key, values))
-    return out
