@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,6 +58,7 @@ def parse_article(text: str) -> RawArticle:
 
 
 _MAX_DEPTH = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _reject_surrogates(data: dict[str, Any]) -> None:
@@ -67,7 +69,7 @@ def _reject_surrogates(data: dict[str, Any]) -> None:
         if depth > _MAX_DEPTH:
             raise InvalidArticle(f"value nested more than {_MAX_DEPTH} levels deep")
         if isinstance(value, str):
-            if any("\ud800" <= ch <= "\udfff" for ch in value):
+            if _SURROGATE.search(value):
                 raise DecodeError("a string holds a lone surrogate (not valid Unicode text)", kind="invalid_text")
         elif isinstance(value, dict):
             stack.extend((k, depth + 1) for k in value)

@@ -20,9 +20,9 @@ def normalise_language(value: str | None) -> str | None:
 
 def detect_language(text: str, knowledge: Knowledge) -> str | None:
     """The language whose frequent words the text's first 4,000 characters use most (at least two hits)."""
-    words = [w.lower() for w in _WORD.findall(text[:4000])]
+    words = _WORD.findall(text[:4000].lower())
     if len(words) < 5:
         return None
-    scores = {code: sum(1 for w in words if w in pack.text.detect_words) for code, pack in knowledge.packs.items()}
+    scores = {code: sum(map(pack.text.detect_words.__contains__, words)) for code, pack in knowledge.packs.items()}
     best = max(sorted(scores), key=lambda k: scores[k])
     return best if scores[best] >= 2 else None

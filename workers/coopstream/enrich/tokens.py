@@ -16,29 +16,47 @@ def ordinal_pattern(suffixes: list[str] | tuple[str, ...]) -> re.Pattern[str]:
 
 
 class Token:
-    """A word or a punctuation mark of the clean text, with its word classes computed once."""
+    """A word or a punctuation mark of the clean text, with its word classes."""
 
     __slots__ = ("cap", "end", "index", "is_number", "is_year", "start", "text", "word")
 
-    def __init__(self, text: str, start: int, end: int, index: int, ordinal: re.Pattern[str]) -> None:
-        self.text = text
-        self.start = start
-        self.end = end
-        self.index = index
-        ch = text[0]
-        self.word = ch.isalnum()
-        self.cap = (ch.isupper() and ch.isalpha()) or (ch.isdigit() and ordinal.match(text) is not None)
-        self.is_number = text.isdigit()
-        self.is_year = self.is_number and bool(_YEAR.match(text))
+    text: str
+    start: int
+    end: int
+    index: int
+    word: bool  # starts with a letter or digit
+    cap: bool  # capitalised, or an ordinal ("4th")
+    is_number: bool
+    is_year: bool
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.start})"
 
 
+def _classes(text: str, ordinal: re.Pattern[str]) -> tuple[bool, bool, bool, bool]:
+    ch = text[0]
+    number = text.isdigit()
+    cap = (ch.isupper() and ch.isalpha()) or (ch.isdigit() and ordinal.match(text) is not None)
+    return ch.isalnum(), cap, number, number and _YEAR.match(text) is not None
+
+
 def tokenize(text: str, ordinal: re.Pattern[str], start: int = 0, end: int | None = None) -> list[Token]:
     """The tokens of ``text[start:end]``, with offsets into the whole text."""
-    matches = _TOKEN.finditer(text, start, len(text) if end is None else end)
-    return [Token(m.group(), m.start(), m.end(), i, ordinal) for i, m in enumerate(matches)]
+    out: list[Token] = []
+    classes: dict[str, tuple[bool, bool, bool, bool]] = {}  # words recur within an article
+    new = Token.__new__
+    for i, m in enumerate(_TOKEN.finditer(text, start, len(text) if end is None else end)):
+        word = m.group()
+        c = classes.get(word)
+        if c is None:
+            c = classes[word] = _classes(word, ordinal)
+        t = new(Token)
+        t.text = word
+        t.start, t.end = m.span()
+        t.index = i
+        t.word, t.cap, t.is_number, t.is_year = c
+        out.append(t)
+    return out
 
 
 def gap(text: str, a: Token, b: Token) -> str:

@@ -21,8 +21,11 @@ class Found:
 
 def fold(name: str, articles: frozenset[str] = frozenset()) -> str:
     """A name's grouping key: no diacritics, no punctuation, lower case, no leading article."""
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    if name.isascii():
+        s = name.lower()
+    else:
+        s = unicodedata.normalize("NFKD", name)
+        s = "".join(c for c in s if not unicodedata.combining(c)).lower()
     s = " ".join(_PUNCT.sub("", s.replace("’", "'")).split())
     head, _, rest = s.partition(" ")
     return rest if rest and head in articles else s

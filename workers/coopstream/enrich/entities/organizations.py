@@ -239,6 +239,8 @@ def chunk_names(view: TextView) -> list[Candidate]:
     lex = view.pack.lex
     out: list[Candidate] = []
     for chunk in view.chunks:
+        if len(chunk.tokens) < 2:
+            continue  # a single capitalised word names no institution, facility or operation on its own
         for piece in _split_on_titles(view, chunk):
             for part in split_dual(view, piece):
                 toks = strip_leading(view, part)

@@ -225,6 +225,8 @@ def contextual(view: TextView, rules: PeopleRules) -> list[Candidate]:
     places = Mask(view.end - view.start + 200, [(h.start, h.end) for h in view.geo], base=view.start)
     out: list[Candidate] = []
     for chunk in view.chunks:
+        if len(chunk.tokens) < 2:
+            continue  # a name needs two words here
         first = chunk.tokens[0].index
         for t in chunk.tokens:  # a title or rank opening the chunk is not part of the name
             nxt = view.tokens[t.index + 1] if t.index + 1 < len(view.tokens) else None
