@@ -54,10 +54,11 @@ def resolve(cands: list[Candidate]) -> list[Candidate]:
     patterned = Reach(
         [(c.start, c.end) for c in cands if c.priority in (P_CHUNK, P_ACRONYM, P_PATTERN) and c.type != "person"]
     )
-    by_type = {t: Reach([(c.start, c.end) for c in cands if c.type == t]) for t in {c.type for c in cands}}
+    later = {c.type for c in cands if c.priority == P_COREF}
+    by_type = {t: Reach([(c.start, c.end) for c in cands if c.type == t]) for t in later}
     kept_cands = []
     for c in cands:
-        if c.priority in (P_GAZ, P_GAZ_MULTI) and patterned.contains_longer(c.start, c.end):
+        if (c.priority == P_GAZ or c.priority == P_GAZ_MULTI) and patterned.contains_longer(c.start, c.end):
             continue
         if c.priority == P_COREF and by_type[c.type].contains_longer(c.start, c.end):
             continue

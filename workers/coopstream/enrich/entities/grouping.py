@@ -82,7 +82,7 @@ def group(pack: LanguagePack, knowledge: Knowledge, kept: list[Candidate]) -> li
             g.attributes["acronym"] = c.acronym
     for g in groups.values():  # what the gazetteer knows of a name found by pattern
         if g.type == "organization" and "kind" not in g.attributes:
-            known = org_lookup(knowledge, g.name) or org_lookup(knowledge, str(g.attributes.get("acronym", "")))
+            known = org_lookup(pack, g.name) or org_lookup(pack, str(g.attributes.get("acronym", "")))
             if known:
                 g.attributes.setdefault("kind", known[0].kind)
                 if known[0].country:
@@ -92,8 +92,8 @@ def group(pack: LanguagePack, knowledge: Knowledge, kept: list[Candidate]) -> li
     return sorted(groups.values(), key=lambda g: g.first)
 
 
-def org_lookup(knowledge: Knowledge, name: str) -> list[OrgInfo]:
-    return [v for k, v in knowledge.names.lookup(name) if k == ORG]
+def org_lookup(pack: LanguagePack, name: str) -> list[OrgInfo]:
+    return [v for k, v in pack.names.lookup(name) if k == ORG]
 
 
 def _infer_org(pack: LanguagePack, g: Found) -> None:

@@ -97,6 +97,8 @@ def places_in_context(view: TextView) -> list[Candidate]:
             prev_i -= 1
         prev = toks[prev_i].text if prev_i >= 0 else ""
         in_list = prev == "," and prev_i > 0 and toks[prev_i - 1].end in listed
+        if not in_list and prev not in lex.locative_prepositions and view.text[chunk.end : chunk.end + 2] != ", ":
+            continue  # neither a preposition before nor ", <country>" after: no part can be a place
         for part in _split_on(list(chunk.tokens), lex.coordinators):
             words = [t.text for t in part]
             if len(words) > 3 or any(w in lex.person_stop or w in lex.not_places for w in words):

@@ -14,7 +14,7 @@ from typing import Any
 
 from coopstream.enrich.knowledge import OP, ORG, PLACE, Knowledge
 from coopstream.enrich.knowledge.language import COUNTRY, DEMONYM, RANK, TITLE, LanguagePack
-from coopstream.enrich.knowledge.matcher import Hit, Matcher
+from coopstream.enrich.knowledge.matcher import Hit
 from coopstream.enrich.tokens import Chunk, Token, chunks, tokenize
 
 WINDOW = 60_000  # characters of text the token-level finders hold at once
@@ -43,19 +43,18 @@ class Matches:
 
 
 def match_names(text: str, pack: LanguagePack, knowledge: Knowledge) -> Matches:
-    lang_hits = pack.names.find_kinds(text)
-    common_hits = knowledge.names.find_kinds(text)
-    geo = _merge([*_tagged(lang_hits, COUNTRY), *_tagged(lang_hits, DEMONYM), *_tagged(common_hits, PLACE)])
+    hits = pack.names.find_kinds(text)
+    geo = _merge([*_tagged(hits, COUNTRY), *_tagged(hits, DEMONYM), *_tagged(hits, PLACE)])
     geo = sorted(_resolve_ambiguous(text, pack, geo), key=lambda h: (h.start, h.end))
     by_start: dict[int, list[Hit]] = {}
     for h in geo:
         by_start.setdefault(h.start, []).append(h)
     lists = {
         "geo": geo,
-        "orgs": sorted(common_hits.get(ORG, []), key=lambda h: (h.start, h.end)),
-        "ops": sorted(common_hits.get(OP, []), key=lambda h: (h.start, h.end)),
-        "ranks": longest(lang_hits.get(RANK, [])),
-        "titles": longest(lang_hits.get(TITLE, [])),
+        "orgs": sorted(hits.get(ORG, []), key=lambda h: (h.start, h.end)),
+        "ops": sorted(hits.get(OP, []), key=lambda h: (h.start, h.end)),
+        "ranks": longest(hits.get(RANK, [])),
+        "titles": longest(hits.get(TITLE, [])),
     }
     return Matches(
         **lists,
@@ -74,7 +73,6 @@ class TextView:
 
     text: str
     pack: LanguagePack
-    common_names: Matcher
     matches: Matches
     sentences: list[tuple[int, int]]
     sentence_starts: list[int]
@@ -110,11 +108,11 @@ class TextView:
 
     def lookup_geo(self, name: str) -> list[tuple[str, Any]]:
         """What the knowledge says a written name is: countries and demonyms first, then places."""
-        lang = [p for p in self.pack.names.lookup(name) if p[0] in (COUNTRY, DEMONYM)]
-        return lang + [p for p in self.common_names.lookup(name) if p[0] == PLACE]
+        found = self.pack.names.lookup(name)
+        return [p for p in found if p[0] in (COUNTRY, DEMONYM)] + [p for p in found if p[0] == PLACE]
 
     def org_lookup(self, name: str) -> list[Any]:
-        return [v for k, v in self.common_names.lookup(name) if k == ORG]
+        return [v for k, v in self.pack.names.lookup(name) if k == ORG]
 
     def token_at(self, offset: int) -> int:
         """Index of the first token starting at or after ``offset``."""
@@ -164,7 +162,6 @@ def read_window(
     return TextView(
         text=text,
         pack=pack,
-        common_names=knowledge.names,
         matches=matches,
         sentences=sentences,
         sentence_starts=sentence_starts if sentence_starts is not None else [a for a, _ in sentences],

@@ -9,6 +9,12 @@ def org_head(pack: LanguagePack, words: list[str]) -> bool:
     heads = pack.lex.org_heads
     if any(w in heads for w in words):
         return True
+    return _has_head_phrase(pack, words)
+
+
+def _has_head_phrase(pack: LanguagePack, words: list[str]) -> bool:
+    if not any(w in pack.head_phrase_words for w in words):
+        return False
     joined = " ".join(words)
     return any(p in joined for p in pack.lex.org_head_phrases)
 
@@ -17,6 +23,8 @@ def place_head(pack: LanguagePack, words: list[str]) -> bool:
     """Ends with a place head ("... Air Base") or starts with one ("Fort ...")."""
     lex = pack.lex
     n = len(words)
+    if not n or (words[-1] not in pack.place_after_last and words[0] not in pack.place_before_first):
+        return False
     for k in range(1, min(n, pack.head_words) + 1):
         if " ".join(words[n - k :]) in lex.place_heads_after:
             return True
@@ -28,6 +36,8 @@ def place_head(pack: LanguagePack, words: list[str]) -> bool:
 def strong_place(pack: LanguagePack, words: list[str]) -> bool:
     """ "Krtsanisi National Training Center": a place head after a proper, non-generic word."""
     lex = pack.lex
+    if not words or (words[-1] not in pack.strong_place_words and words[0] not in pack.strong_place_words):
+        return False
     joined = " ".join(words)
     for head in lex.strong_place_heads:
         if joined.endswith(" " + head):
@@ -49,8 +59,7 @@ def core_words(pack: LanguagePack, words: list[str]) -> list[str]:
 def org_strong(pack: LanguagePack, words: list[str]) -> bool:
     """An organization name: a head word that is not merely a trailing weak head of a short phrase."""
     lex = pack.lex
-    joined = " ".join(words)
-    if any(p in joined for p in lex.org_head_phrases):
+    if _has_head_phrase(pack, words):
         return True
     if len(words) == 1:
         return False

@@ -15,20 +15,16 @@ from pathlib import Path
 from coopstream.enrich.engagements import TypeRule, load_rules
 from coopstream.enrich.knowledge.common import Common, load_common
 from coopstream.enrich.knowledge.files import Source
-from coopstream.enrich.knowledge.language import LanguagePack
-from coopstream.enrich.knowledge.matcher import Matcher
+from coopstream.enrich.knowledge.language import OP, ORG, PLACE, LanguagePack
 from coopstream.enrich.themes import ThemeParams
 from coopstream.errors import KnowledgeError
 
-PLACE = "place"
-ORG = "org"
-OP = "op"
+__all__ = ["OP", "ORG", "PLACE", "Knowledge", "load_knowledge"]
 
 
 @dataclass(frozen=True, slots=True)
 class Knowledge:
     common: Common
-    names: Matcher  # the language-independent names: places, organizations, operations
     themes: ThemeParams
     engagements: dict[str, TypeRule]
     packs: dict[str, LanguagePack]
@@ -43,18 +39,10 @@ def load_knowledge(knowledge_dir: Path | None = None, themes_file: Path | None =
     """Read, check and compile every knowledge file once (packaged, or the operator's replacements)."""
     source = Source(override_dir=knowledge_dir, themes_file=themes_file)
     common = load_common(source)
-    names = Matcher()
-    for written, place in common.places:
-        names.add(written, (PLACE, place))
-    for written, org in common.orgs:
-        names.add(written, (ORG, org))
-    for written, op in common.ops:
-        names.add(written, (OP, op))
-    names.build()
     themes = ThemeParams.from_spec(source.json("themes.json"), "themes.json")
     rules = load_rules(source.json("engagements.json"), "engagements.json")
     packs = {lang: LanguagePack(lang, source, common, themes, rules) for lang in source.languages()}
     if "en" not in packs:
         raise KnowledgeError("knowledge: no en/ folder (English is the fallback language)")
     neutral = LanguagePack("", None, common, themes, rules)
-    return Knowledge(common, names, themes, rules, packs, neutral, source.digest.hexdigest()[:16])
+    return Knowledge(common, themes, rules, packs, neutral, source.digest.hexdigest()[:16])

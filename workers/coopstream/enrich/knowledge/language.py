@@ -38,6 +38,9 @@ COUNTRY = "country"
 DEMONYM = "demonym"
 RANK = "rank"
 TITLE = "title"
+PLACE = "place"
+ORG = "org"
+OP = "op"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,12 @@ class LanguagePack:
         self.text = TextRules((), (), frozenset(), frozenset())
         if source is not None:
             self._load(source, theme_params, rules)
+        for written, place in common.places:  # the language-independent names, after the language's own
+            self.names.add(written, (PLACE, place))
+        for written, org in common.orgs:
+            self.names.add(written, (ORG, org))
+        for written, op in common.ops:
+            self.names.add(written, (OP, op))
         self.names.build()
         self.cues.build()
         codes = {c for c in self.lex.country_prefixes.values() if c in common.countries}
@@ -107,6 +116,13 @@ class LanguagePack:
         self.vessel_re = re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in prefixes) + r") ")
         heads = self.lex.place_heads_after | self.lex.place_heads_before
         self.head_words = max((len(h.split()) for h in heads), default=1)
+        # the edge words of multi-word heads, so that most names are ruled out without joining their words
+        self.place_after_last = frozenset(h.split()[-1] for h in self.lex.place_heads_after)
+        self.place_before_first = frozenset(h.split()[0] for h in self.lex.place_heads_before)
+        self.strong_place_words = frozenset(
+            w for h in self.lex.strong_place_heads for w in (h.split()[0], h.split()[-1])
+        )
+        self.head_phrase_words = frozenset(w for p in self.lex.org_head_phrases for w in p.split())
 
     @property
     def complete(self) -> bool:
@@ -218,7 +234,7 @@ def _text_rules(source: Source, name: str, pack: LanguagePack) -> TextRules:
     )
     # every abbreviation the knowledge writes (ranks, places, countries, months) keeps its period
     forms = [*pack.country_names, *(r.rank for r in pack.ranks), *(f for f, _ in pack.common.places)]
-    forms += [*pack.names.keys_with(RANK)]
+    forms += [k for k in pack.names.keys_with(RANK)]
     if pack.grammar is not None:
         forms += [m for m in pack.grammar.months if len(m) <= 4]
         no_break |= {m.capitalize() for m in pack.grammar.months if len(m) <= 4}
