@@ -20,7 +20,7 @@ from coopstream.enrich.dates import normalise_published, stamp_date
 from coopstream.enrich.entities.places import DatelineInfo
 from coopstream.enrich.knowledge import Knowledge
 from coopstream.enrich.knowledge.language import LanguagePack
-from coopstream.enrich.language import detect_language, normalise_language
+from coopstream.enrich.language import normalise_language
 from coopstream.schemas import RawArticle
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -132,7 +132,7 @@ def clean(article: RawArticle, knowledge: Knowledge) -> Document:
     raw = article.text
     text, offsets = decode(raw)
     text = blank(text, [p for pack in knowledge.packs.values() for p in pack.text.boilerplate])
-    language = normalise_language(article.language) or detect_language(text, knowledge)
+    language = normalise_language(article.language) or knowledge.guesser.guess(text, article.title)
     pack = knowledge.pack(language) if language else knowledge.packs["en"]
     sents = sentences(text, pack)
     dl, dl_date = find_dateline(text, pack, knowledge)

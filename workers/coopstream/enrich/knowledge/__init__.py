@@ -16,6 +16,7 @@ from coopstream.enrich.engagements import TypeRule, load_rules
 from coopstream.enrich.knowledge.common import Common, load_common
 from coopstream.enrich.knowledge.files import Source
 from coopstream.enrich.knowledge.language import OP, ORG, PLACE, LanguagePack
+from coopstream.enrich.language import LanguageGuesser
 from coopstream.enrich.themes import ThemeParams
 from coopstream.errors import KnowledgeError
 
@@ -29,6 +30,7 @@ class Knowledge:
     engagements: dict[str, TypeRule]
     packs: dict[str, LanguagePack]
     neutral: LanguagePack  # no language's knowledge: only the language-independent passes run
+    guesser: LanguageGuesser
     digest: str
 
     def pack(self, language: str | None) -> LanguagePack:
@@ -45,4 +47,5 @@ def load_knowledge(knowledge_dir: Path | None = None, themes_file: Path | None =
     if "en" not in packs:
         raise KnowledgeError("knowledge: no en/ folder (English is the fallback language)")
     neutral = LanguagePack("", None, common, themes, rules)
-    return Knowledge(common, themes, rules, packs, neutral, source.digest.hexdigest()[:16])
+    guesser = LanguageGuesser({code: pack.text.detect_words for code, pack in packs.items()})
+    return Knowledge(common, themes, rules, packs, neutral, guesser, source.digest.hexdigest()[:16])
