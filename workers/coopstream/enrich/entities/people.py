@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from coopstream.enrich.entities.candidates import P_CONTEXT, P_COREF, P_RANKED, P_TITLED, Candidate
 from coopstream.enrich.entities.view import TextView
+from coopstream.enrich.entities.words import org_strong
 from coopstream.enrich.knowledge.language import LanguagePack, RankInfo, TitleInfo
-from coopstream.enrich.knowledge.matcher import Matcher
+from coopstream.enrich.knowledge.matcher import Hit, Matcher
 from coopstream.enrich.spans import Mask
 from coopstream.enrich.tokens import Token
 
@@ -70,10 +72,14 @@ def name_tokens(view: TextView, i: int, limit: int = 5) -> list[Token]:
             out.append(t)
             i += 1
             continue
-        if out and t.text in lex.name_particles and i + 1 < len(toks) and toks[i + 1].cap:
-            out.append(t)
-            i += 1
-            continue
+        if out and t.text in lex.name_particles:
+            j = i  # particles, several in a row ("de la", "de los"), then a capitalised word
+            while j < len(toks) and toks[j].text in lex.name_particles and j - i < 3:
+                j += 1
+            if j < len(toks) and toks[j].cap and toks[j].word and "\n" not in text[t.start : toks[j].start]:
+                out.extend(toks[i:j])
+                i = j
+                continue
         break
     while out and (len(out[-1].text) == 1 or out[-1].text in lex.name_particles):
         out.pop()
@@ -88,6 +94,7 @@ def _span_of(view: TextView, toks: list[Token]) -> tuple[int, int, str]:
 def ranked(view: TextView, rules: PeopleRules) -> list[Candidate]:
     text = view.text
     hits = view.ranks
+    titles = TitleExtents(view, rules)
     out: list[Candidate] = []
     for n, h in enumerate(hits):
         if n + 1 < len(hits) and hits[n + 1].start <= h.end + 1:
@@ -97,11 +104,12 @@ def ranked(view: TextView, rules: PeopleRules) -> list[Candidate]:
         while k > 0 and hits[k - 1].end + 1 >= first_rank.start:
             k -= 1
             first_rank = hits[k]
-        toks = name_tokens(view, view.token_at(h.end))
+        between = _between_rank_and_name(view, h.end)
+        toks = name_tokens(view, view.token_at(between.end))
         if not toks:
             continue
-        service = _service_before(view, first_rank.start)
-        affiliation = _affiliation_before(view, first_rank.start)
+        service = between.service or _service_before(view, first_rank.start)
+        affiliation = between.country or _affiliation_before(view, first_rank.start)
         rank_info = _pick_rank(h.payloads, service, affiliation)
         attrs: dict[str, Any] = {"rank": text[h.start : h.end]}
         if rank_info.grade and (service is None or not rank_info.services or service in rank_info.services):
@@ -112,12 +120,93 @@ def ranked(view: TextView, rules: PeopleRules) -> list[Candidate]:
             attrs["service"] = service
         if affiliation:
             attrs["affiliation"] = affiliation
-        role = _role_after(view, rules, toks[-1].end)
+        if between.qualifier:
+            attrs["qualifier"] = between.qualifier
+        role = _role_after(view, rules, toks[-1].end) or titles.before(first_rank.start)
         if role:
             attrs["title"] = role
         start, end, name = _span_of(view, toks)
         out.append(Candidate(start, end, "person", name, P_RANKED, attrs))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Between:
+    end: int  # where the name may start
+    service: str | None = None
+    country: str | None = None
+    qualifier: str | None = None
+
+
+def _between_rank_and_name(view: TextView, end: int) -> _Between:
+    """What a writer puts between a rank and a name: a service and its country ("almirante de la
+    Armada de EE. UU. Raymond C. Ellery"), a service acronym ("mayor FARD Luis ..."), a demonym
+    ("General do Exército norte-americano ..."), a qualifier ("General de División D.E.M. ...")."""
+    pack, text = view.pack, view.text
+    lex = pack.lex
+    service: str | None = None
+    country: str | None = None
+    qualifier: str | None = None
+    pos = end
+    for _ in range(4):
+        m = _SPACE.match(text, pos)
+        if m is None:
+            break
+        at = m.end()
+        link = _link_at(lex, text, at)
+        phrase = _longest_at(text, link, lex.services)
+        if phrase and service is None:
+            service, pos = lex.services[phrase], link + len(phrase)
+            continue
+        q = next((q for q in lex.rank_qualifiers if text.startswith(q, at) and _ends_word(text, at + len(q))), None)
+        if q:
+            qualifier, pos = q, at + len(q)
+            continue
+        word = _WORD_AT.match(text, at)
+        if word and word.group() in lex.service_acronyms and word.group().isupper():
+            service, country = lex.service_acronyms[word.group()]
+            pos = word.end()
+            continue
+        # a country after the service ("de EE. UU."), or a lower-case demonym ("norte-americano")
+        geo = [g for g in view.geo_at(link) if g.payloads[0][0] in ("country", "demonym")]
+        lower_demonym = [g for g in view.geo_at(at) if g.payloads[0][0] == "demonym" and g.key[0].islower()]
+        if country is None and ((geo and service is not None and link > at) or lower_demonym):
+            found = geo if geo and link > at else lower_demonym
+            country, pos = found[0].payloads[0][1], max(g.end for g in found)
+            continue
+        break
+    return _Between(pos, service, country, qualifier)
+
+
+_SPACE = re.compile(r"[ \t]+")
+_WORD_AT = re.compile(r"[^\W\d_][\w.]*")
+
+
+def _link_at(lex: Any, text: str, at: int) -> int:
+    """Past the linking words at ``at`` ("de la ", "del ", "do "), if any."""
+    pos = at
+    for _ in range(2):
+        word = _WORD_AT.match(text, pos)
+        if not word or word.group() not in lex.connectors or text[word.end() : word.end() + 1] != " ":
+            break
+        pos = word.end() + 1
+    return pos
+
+
+def _longest_at(text: str, at: int, phrases: dict[str, str]) -> str | None:
+    best = None
+    for phrase in phrases:
+        if (
+            text.startswith(phrase, at)
+            and _ends_word(text, at + len(phrase))
+            and (best is None or len(phrase) > len(best))
+        ):
+            best = phrase
+    return best
+
+
+def _ends_word(text: str, pos: int) -> bool:
+    return pos >= len(text) or not (text[pos].isalnum() or text[pos] == "_")
 
 
 def _pick_rank(payloads: tuple[Any, ...], service: str | None, country: str | None) -> RankInfo:
@@ -166,41 +255,83 @@ def _role_after(view: TextView, rules: PeopleRules, end: int) -> str | None:
     return role
 
 
+class TitleExtents:
+    """Each title of a window with its complement: "Minister of Defense", "Jefe del Comando Conjunto de
+    las Fuerzas Armadas" (a known name, capitalised words up to a given name, or a capitalised chunk)."""
+
+    def __init__(self, view: TextView, rules: PeopleRules) -> None:
+        text = view.text
+        known_ends: dict[int, int] = {}
+        for h in view.geo + view.orgs:
+            known_ends[h.start] = max(known_ends.get(h.start, 0), h.end)
+        chunk_end = {c.start: c.end for c in view.chunks}
+        chunk_of_end = {c.end: c for c in view.chunks}
+        self.extents: list[tuple[Hit, int]] = []
+        self.ending: dict[int, str] = {}
+        for h in view.titles:
+            info: TitleInfo = h.payloads[0]
+            end = h.end
+            start = h.start
+            whole = chunk_of_end.get(h.end)
+            if whole is not None and whole.start < h.start:  # "Joint Command of the Armed Forces Chief"
+                head = [t.text for t in whole.tokens if t.end <= h.start]
+                if head and org_strong(view.pack, head):
+                    start = whole.start
+            m = rules.title_link.match(text, end, end + 80) if rules.title_link else None
+            if m and info.takes_of:
+                comp_start = m.end()
+                comp = known_ends.get(comp_start) or _complement_before_name(view, comp_start)
+                if comp is None and text[chunk_end.get(comp_start, -1) : chunk_end.get(comp_start, -1) + 2] in _AFTER:
+                    comp = chunk_end[comp_start]  # "Minister of National Security, Anil Persad"
+                if comp is None:
+                    continue
+                end = comp
+            self.extents.append((h, end))
+            self.ending[end] = text[start:end].strip()
+        self.text = text
+
+    def before(self, pos: int) -> str | None:
+        """The title that ends right before ``pos`` (after ", ", " " or "(ACRONYM), ")."""
+        head = self.text[max(0, pos - 40) : pos]
+        m = _BEFORE.search(head)
+        return self.ending.get(pos - len(head) + m.start()) if m else None
+
+
+_AFTER = (", ", " (")
+_BEFORE = re.compile(r"(?:\s*\([^()]{1,20}\))?,?\s+$")
+
+
 def titled(view: TextView, rules: PeopleRules) -> list[Candidate]:
-    """ "Minister of Defense Jorge Chavez", "U.S. Ambassador to Colombia Margaret L. Ashford"."""
+    """ "Minister of Defense Jorge Chavez", "U.S. Ambassador to Colombia Margaret L. Ashford",
+    "Minister of National Security, Anil Persad", "Peruvian Minister of Defense ..."."""
     text = view.text
-    known_ends: dict[int, int] = {}
-    for h in view.geo + view.orgs:
-        known_ends[h.start] = max(known_ends.get(h.start, 0), h.end)
+    lowercase_ok = view.pack.lex.titles_lowercase
     out: list[Candidate] = []
-    for h in view.titles:
-        info: TitleInfo = h.payloads[0]
-        if not h.key[0].isupper():
+    for h, end in TitleExtents(view, rules).extents:
+        if not h.key[0].isupper() and not lowercase_ok:
             continue
-        end = h.end
-        m = rules.title_link.match(text, end, end + 80) if rules.title_link else None
-        if m and info.takes_of:
-            comp_start = m.end()
-            comp = known_ends.get(comp_start) or _complement_before_name(view, comp_start)
-            if comp is None:
-                continue
-            end = comp
         appositive = text[end : end + 2] == ", "
         if text[end : end + 1] != " " and not appositive:
             continue
         i = view.token_at(end + 1)
         if i < len(view.tokens) and view.tokens[i].start in view.rank_starts:
             continue  # a rank follows: the ranked pass names the person
-        toks = name_tokens(view, i, 4)
+        toks = name_tokens(view, i, 6)
         if len(toks) < 2:
             continue
-        if appositive and text[toks[-1].end : toks[-1].end + 1] != ",":
+        if appositive and text[toks[-1].end : toks[-1].end + 1] not in (",", ".", "") and not h.key[0].isupper():
+            continue
+        if appositive and h.key[0].isupper() and text[toks[-1].end : toks[-1].end + 1] != ",":
             continue
         j = toks[-1].index + 1
         if j < len(view.tokens) and view.tokens[j].text in view.pack.lex.org_heads:
             continue
         start, stop, name = _span_of(view, toks)
-        out.append(Candidate(start, stop, "person", name, P_TITLED, {"title": text[h.start : end].strip()}))
+        attrs: dict[str, Any] = {"title": text[h.start : end].strip()}
+        affiliation = _affiliation_before(view, h.start)
+        if affiliation:
+            attrs["affiliation"] = affiliation
+        out.append(Candidate(start, stop, "person", name, P_TITLED, attrs))
     return out
 
 

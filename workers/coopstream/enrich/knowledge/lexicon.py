@@ -76,6 +76,7 @@ class Lexicon:
     role_enders: Words = field(default_factory=_words)
     title_links: Words = field(default_factory=_words)  # "Ambassador to", "Minister of"
     ranks_lowercase: bool = False  # running prose writes ranks in lower case ("el almirante")
+    titles_lowercase: bool = False  # a lower-case title before a name names the person ("el ministro X")
     # countries
     language_nouns: Words = field(default_factory=_words)
     language_preps: Words = field(default_factory=_words)
