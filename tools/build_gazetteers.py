@@ -18,7 +18,10 @@ Inputs
       us_states.tsv        AP-style abbreviations and capitals of the US states
       places_curated.tsv   regions, islands, water bodies, military facilities
       city_fixes.tsv       English renames and exonyms for GeoNames cities
+      place_aliases.tsv    Spanish and Portuguese names of places already listed
       stoplist.txt         city names a capitalised-word matcher must not use
+      es/, pt/countries.tsv  (read only) the per-language country names, so that no
+                           curated place name or alias equals a country name there
 
 Outputs (in ``workers/coopstream/enrich/data/``)
   * countries.tsv  code, name, aliases, demonyms, capital, lat, lon
@@ -55,6 +58,36 @@ EXTRA_CITIES = [
     ("Key West", "US"),
     ("Annapolis", "US"),
     ("Augusta", "US"),
+    # ports, border towns and provincial capitals of the Spanish- and
+    # Portuguese-speaking countries that defence news names
+    ("Ciudad Tecún Umán", "GT"),
+    ("Puntarenas", "CR"),
+    ("Golfito", "CR"),
+    ("Bluefields", "NI"),
+    ("Puerto Cabezas", "NI"),
+    ("Puerto Baquerizo Moreno", "EC"),
+    ("Puerto Ayora", "EC"),
+    ("Pichari", "PE"),
+    ("Puerto Carreño", "CO"),
+    ("Puerto Leguízamo", "CO"),
+    ("Pacaraima", "BR"),
+    ("Cobija", "BO"),
+    ("Puerto Williams", "CL"),
+    ("Mocímboa da Praia", "MZ"),
+    ("Macomia", "MZ"),
+    ("Mueda", "MZ"),
+    ("Espargos", "CV"),
+    ("Assomada", "CV"),
+    ("Ponta Delgada", "PT"),
+    ("Angra do Heroísmo", "PT"),
+    ("Suai", "TL"),
+    ("Baukau", "TL"),
+    ("Bafatá", "GW"),
+    ("Gabú", "GW"),
+    ("Cacheu", "GW"),
+    ("Bolama", "GW"),
+    ("Ebebiyin", "GQ"),
+    ("Mongomo", "GQ"),
 ]
 
 # Where two GeoNames cities share a name, the more populous one keeps it; these
@@ -364,6 +397,63 @@ def city_places(gn: GeoNames, countries: list[Country], fixes: dict,
     return places
 
 
+def add_language_aliases(places: list[Place]) -> dict[tuple[str, str], list[str]]:
+    """Attach the Spanish/Portuguese aliases of place_aliases.tsv to their rows.
+
+    They are put first among the row's curated aliases; the function returns
+    (name, country) -> aliases so that the build can check they all survived.
+    """
+    wanted: dict[tuple[str, str], list[str]] = {}
+    for row in read_tsv(SRC / "place_aliases.tsv"):
+        key = (row["name"], row["country"])
+        if key in wanted:
+            raise SystemExit(f"place_aliases.tsv: {row['name']!r} ({row['country']}) listed twice")
+        wanted[key] = split_list(row["aliases"])
+    found = set()
+    for p in places:
+        key = (p.name, p.country)
+        if key in wanted:
+            if key in found:
+                raise SystemExit(f"place_aliases.tsv: {p.name!r} ({p.country}) matches two places")
+            found.add(key)
+            p.aliases = [*wanted[key], *p.aliases]
+    missing = sorted(set(wanted) - found)
+    if missing:
+        raise SystemExit(f"place_aliases.tsv: no place row for {missing}")
+    return wanted
+
+
+def language_country_names() -> dict[str, str]:
+    """Country names of the per-language files (es/, pt/ ...), if they are there."""
+    names: dict[str, str] = {}
+    for path in sorted(OUT.glob("*/countries.tsv")):
+        if path.parent.name == "en":
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            code, cell, _ = line.split("\t")
+            for name in split_list(cell):
+                names.setdefault(name, code)
+    return names
+
+
+def check_language_aliases(places: list[Place], wanted: dict[tuple[str, str], list[str]]) -> None:
+    """Every alias of place_aliases.tsv reached its row, and no curated string is
+    a country name of another country in the per-language files."""
+    by_key = {(p.name, p.country): p for p in places}
+    for key, aliases in wanted.items():
+        p = by_key.get(key)
+        lost = [a for a in aliases if p is None or (a != p.name and a not in p.aliases)]
+        if lost:
+            raise SystemExit(f"place_aliases.tsv: aliases of {key[0]!r} already taken elsewhere: {lost}")
+    lang_countries = language_country_names()
+    for p in places:
+        curated_strings = [p.name, *p.aliases] if p.curated else wanted.get((p.name, p.country), [])
+        for s in curated_strings:
+            code = lang_countries.get(s)
+            if code and code != p.country and s not in ALLOWED_COUNTRY_CLASHES:
+                raise SystemExit(f"{s!r} of place {p.name!r} is a country name ({code}) in es/pt")
+
+
 def assign_names(places: list[Place], country_names: dict[str, str]) -> list[Place]:
     """Give every surface string to one place only, best-ranked first.
 
@@ -449,7 +539,9 @@ def main() -> None:
     surfaces = country_surfaces(countries)
 
     places = curated_places() + state_places(gn) + city_places(gn, countries, fixes, stop)
+    wanted = add_language_aliases(places)
     places = assign_names(places, surfaces)
+    check_language_aliases(places, wanted)
 
     OUT.mkdir(parents=True, exist_ok=True)
     write_tsv(

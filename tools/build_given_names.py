@@ -12,10 +12,21 @@ lists below; a hand-written ``SUPPLEMENT`` adds names from regions the
 dictionary does not cover (sub-Saharan Africa, the Pacific, Mongolia,
 Southeast Asia) and recent U.S. names.
 
+With ``--lang es`` or ``--lang pt`` it builds ``data/<lang>/given_names.txt``
+instead: the names whose frequency digit reaches ``LANG_THRESHOLD`` in Spain
+or Portugal (the dictionary has no Latin American or African columns), plus a
+hand-written supplement of names common in Latin America, Brazil and
+Lusophone Africa, less the Spanish or Portuguese words, rank, title and place
+words of ``LANG_STOP`` and every country name and demonym of
+``data/<lang>/countries.tsv``.  These lists add to the English one (a Spanish
+article still names U.S. officers); they do not replace it.
+
 Usage::
 
     python3 -m venv /tmp/namesvenv && /tmp/namesvenv/bin/pip install gender-guesser==0.4.0
     python3 tools/build_given_names.py                       # finds the venv above
+    python3 tools/build_given_names.py --lang es             # data/es/given_names.txt
+    python3 tools/build_given_names.py --lang pt             # data/pt/given_names.txt
     python3 tools/build_given_names.py --source PATH/nam_dict.txt --output FILE
 
 Only the standard library is used; the run is deterministic.
@@ -204,6 +215,140 @@ SUPPLEMENT = {
 }
 
 
+# ----------------------------------------------------------------------------
+# Spanish and Portuguese lists (--lang es / --lang pt)
+# ----------------------------------------------------------------------------
+
+# Column of the dictionary and frequency digit (2 = a few thousandths of a
+# percent of the population, 1 = rare) a name needs in that country.
+LANG_COLUMN = {"es": "spain", "pt": "portugal"}
+LANG_THRESHOLD = 2
+
+# Capitalised words that open non-person phrases in Spanish and Portuguese
+# defence news, or are ordinary words at the start of a sentence: ranks and
+# titles, unit and place heads, months and weekdays, function words, and
+# given names that are also common nouns or the names of places, saints'
+# feasts and brands (Luz, Paz, Cruz, Dolores, Mercedes, Concepción, Natal ...).
+LANG_STOP = {
+    "es": _words(
+        """
+        Almirante Alférez Brigadier Cabo Capitán Comandante Comodoro Coronel General Marinero Mayor
+        Sargento Soldado Subteniente Suboficial Teniente Vicealmirante Contralmirante Contraalmirante
+        Presidente Ministro Ministra Embajador Embajadora Director Directora Secretario Secretaria Jefe
+        Jefa Doctor Doctora Licenciado Licenciada Ingeniero Don Doña Señor Señora Fray Sor Padre Madre
+        Ejército Armada Marina Fuerza Fuerzas Policía Guardia Comando Estado Base Puerto Isla Islas Río
+        Ciudad Villa Valle Sierra Monte Playa Bahía Golfo Cabo Lago Laguna Punta Costa Nueva Nuevo Gran
+        San Santa Santo Santos Reyes Ramos Cruz Paz Luz Sol Mar Cielo Estrella Esperanza Gloria Victoria
+        Consuelo Dolores Mercedes Pilar Soledad Amparo Remedios Nieves Rocío Salud Angustias Milagros
+        Socorro Natividad Asunción Concepción Encarnación Trinidad Rosario Montserrat Guadalupe Candelaria
+        Presentación Purificación Inmaculada Anunciación Visitación Ascensión Resurrección Rosa Amor Alegría
+        Bienvenida Fe Caridad Clemencia Piedad Gracia Lucero Alba Aurora Perla Azucena Violeta Flor Blanca
+        Palma Paloma Sagrario Belén Loreto Fátima Lourdes Begoña Covadonga Macarena Aránzazu Montaña
+        Domingo Abril Agosto Julio Junio Mayo Enero Marzo Octubre Noviembre Diciembre Febrero Septiembre
+        Lunes Martes Miércoles Jueves Viernes Sábado
+        America América Argentina Colombia Chile Bolivia Florencia Francia Italia Inglaterra Africa
+        Salvador Lima Valencia Córdoba León Toledo Cartagena Mendoza Granada Sevilla Segovia Soria
+        Del Las Los Una Uno Este Esta Para Con Sin Mas Más Tras Ante Bajo Entre Hasta Según Como
+        Durante Desde Hacia Sobre Todo Toda Todos Cada Otro Otra
+        Dulce Divina Felicidad Segunda Segundo Perfecto Primitiva Primitivo Justa Justo Modesta Modesto
+        Prudencia Oliva Flora Iluminada Consolación Patrocinio Gema Ángeles Candelas Cinta Urbano Amado
+        Amada Benigno Inocencia África
+        """
+    ),
+    "pt": _words(
+        """
+        Almirante Alferes Brigadeiro Cabo Capitão Comandante Comodoro Coronel General Major Marechal
+        Marinheiro Sargento Soldado Tenente Aspirante Suboficial Presidente Ministro Ministra Embaixador
+        Embaixadora Diretor Diretora Director Directora Secretário Secretária Chefe Doutor Doutora
+        Engenheiro Dom Dona Senhor Senhora Frei Padre Madre Irmã
+        Exército Armada Marinha Força Forças Polícia Guarda Comando Estado Base Porto Ilha Ilhas Rio Vila
+        Cidade Vale Serra Monte Praia Baía Golfo Cabo Lago Lagoa Ponta Costa Nova Novo Grande São Santa
+        Santo Santos Reis Ramos Cruz Paz Luz Sol Mar Céu Estrela Esperança Glória Vitória Graça Dores
+        Conceição Rosário Piedade Socorro Aparecida Natal Fátima Lourdes Anunciação Ascensão Assunção
+        Encarnação Natividade Purificação Imaculada Trindade Salvação Caridade Fé Amor Alegria Aurora
+        Branca Rosa Flor Violeta Açucena Pérola Bonança Luzia Milagres Remédios Prazeres Saudade
+        Domingo Abril Agosto Julho Junho Maio Janeiro Março Outubro Novembro Dezembro Fevereiro Setembro
+        America América Argentina Colômbia Chile Bolívia Florença França Itália Inglaterra Africa África
+        Salvador Lima Valença Córdoba Leão Toledo Natália Brasília Bahia Manaus Belém Vitória Fortaleza
+        Das Dos Uma Um Este Esta Para Com Sem Mas Mais Após Ante Sob Entre Até Segundo Como Durante
+        Desde Sobre Todo Toda Todos Cada Outro Outra Washington Wellington Jefferson Lincoln Franklin
+        Branco Pinto Miranda Nascimento Feliz Preciosa Generosa Felicidade Soledade Nazaré Evangelista
+        Libertário Maia Mapril Bela Celeste Aires Benigno
+        """
+    ),
+}
+
+# Names common in Latin America, Brazil and Lusophone Africa that a
+# dictionary of European frequencies under-counts, written from general
+# knowledge of naming in those countries.
+LANG_SUPPLEMENT = {
+    "es": """
+        Aarón Abel Adán Adolfo Adrián Agustín Alan Albino Alcides Aldo Alejandra Alejandro Alexis Alfonso
+        Alfredo Alicia Alonso Álvaro Amílcar Ana Andrea Andrés Ángel Ángela Aníbal Antonio Ariel Armando
+        Arnoldo Arturo Augusto Aurelio Axel Beatriz Benito Benjamín Bernardo Brayan Camila Camilo Carlos
+        Carmen Carolina Catalina Cecilia César Claudia Claudio Cristian Cristina Cristóbal Daniel Daniela
+        Darío David Diana Diego Edgar Edgardo Eduardo Efraín Elena Eliana Elías Elizabeth Emilio Enrique
+        Ernesto Esteban Eugenia Eugenio Evelyn Fabián Fabiola Federico Felipe Fernanda Fernando Flor
+        Francisco Gabriel Gabriela Gastón Gerardo Germán Gilberto Gisela Gonzalo Graciela Guillermo
+        Gustavo Héctor Hernán Horacio Hugo Humberto Ignacio Iván Jaime Javier Jazmín Jesús Joaquín Jorge
+        José Josefina Juan Julián Juliana Julio Karina Laura Leonardo Leticia Liliana Lorena Lucía Luciana
+        Luis Manuel Marcela Marcelo Marco Marcos Margarita María Mariana Mario Marisol Martín Martha Mateo
+        Matías Mauricio Miguel Milagros Mónica Nahuel Natalia Nelson Néstor Nicolás Norma Octavio Omar
+        Óscar Osvaldo Pablo Patricia Patricio Paula Pedro Rafael Ramiro Ramón Raúl Ricardo Roberto Rodolfo
+        Rodrigo Rolando Rubén Santiago Sebastián Sergio Silvia Sofía Susana Teresa Tomás Valentina Valeria
+        Verónica Vicente Víctor Wilson Ximena Yolanda Yuri
+        """,
+    "pt": """
+        Abílio Adalberto Adélio Ademir Adriana Adriano Agostinho Aílton Alberto Albino Alcides Alexandre
+        Alice Aline Álvaro Amadeu Américo Ana Anderson André Andreia Ângela Anselmo Antônio António
+        Armando Artur Augusto Beatriz Benedito Bento Bernardo Bianca Bruna Bruno Caio Camila Carla Carlos
+        Carolina Celestino Célia Celso Cláudia Cláudio Cleber Cristiane Cristiano Daniel Daniela Davi
+        Débora Denise Diego Diogo Domingos Edison Edson Eduardo Elaine Eliane Elias Emanuel Ernesto Eugénio
+        Eusébio Evaristo Fábio Fabiana Feliciano Felipe Fernanda Fernando Filipe Flávia Flávio Francisca
+        Francisco Gabriel Gabriela Gilberto Gilmar Gilson Giovana Gonçalo Guilherme Gustavo Helena Hélio
+        Henrique Hermínio Hugo Humberto Inácio Isabel Isabela Ivo Jaime Januário Jefferson Jéssica Joana
+        João Joaquim Jorge José Josué Juliana Júlio Jussara Karina Kátia Laura Leandro Leonardo Letícia
+        Lourenço Lucas Luana Lúcia Luciana Luciano Luís Luiz Manuel Manuela Marcelo Márcia Márcio Marcos
+        Mariana Mário Marta Mateus Matheus Maurício Miguel Milton Mônica Natália Nelson Nuno Osvaldo Otávio
+        Patrícia Paula Paulo Pedro Priscila Rafael Rafaela Raimundo Raquel Reinaldo Renata Renato Ricardo
+        Roberto Rodrigo Rogério Ronaldo Rosângela Rui Samuel Sandra Sebastião Sérgio Silvio Simone Sónia
+        Sônia Tânia Tatiana Teresa Thiago Tiago Valdir Valmir Vanessa Vânia Vasco Vinícius Vítor Vitor
+        Wagner Wilson Zacarias
+        """,
+}
+
+
+def lang_country_words(lang: str) -> set[str]:
+    """Country names and capitalised demonyms of data/<lang>/countries.tsv."""
+    path = DEFAULT_OUTPUT.parent / lang / "countries.tsv"
+    words: set[str] = set()
+    if not path.exists():
+        sys.exit(f"{path} not found: run tools/build_countries_lang.py first")
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        _, names, demonyms = line.split("\t")
+        for n in names.split("|"):
+            words.update(n.split())
+        for d in demonyms.split("|"):
+            if d:
+                words.add(d[0].upper() + d[1:])
+    return words
+
+
+def build_lang(source: Path, lang: str) -> list[str]:
+    column = COUNTRIES.index(LANG_COLUMN[lang])
+    stop = DOMAIN_WORDS | LANG_STOP[lang] | lang_country_words(lang)
+    out: set[str] = set()
+    for name, freq in parse(source).items():
+        if "+" in name or freq[column] < LANG_THRESHOLD:
+            continue
+        out.add(name)
+    out.update(LANG_SUPPLEMENT[lang].split())
+    return sorted(
+        n for n in out
+        if n not in stop and len(n) > 2 and n[0].isupper() and all(ch.isalpha() or ch in "-'" for ch in n)
+    )
+
+
 def find_source() -> Path:
     for pattern in SOURCE_GLOBS:
         hits = sorted(glob.glob(pattern))
@@ -286,9 +431,25 @@ def build(source: Path) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--source", type=Path, help="path to gender_guesser/data/nam_dict.txt")
-    ap.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    ap.add_argument("--output", type=Path)
+    ap.add_argument("--lang", choices=sorted(LANG_COLUMN), help="build data/<lang>/given_names.txt")
     args = ap.parse_args()
     source = args.source or find_source()
+    if args.lang:
+        names = build_lang(source, args.lang)
+        output = args.output or DEFAULT_OUTPUT.parent / args.lang / "given_names.txt"
+        country = LANG_COLUMN[args.lang].capitalize()
+        header = (
+            f"# Given names for {args.lang} text: frequency digit >= {LANG_THRESHOLD} for {country} in "
+            "Jörg Michael's nam_dict.txt (GNU FDL 1.2+, shipped in PyPI gender-guesser 0.4.0), plus a "
+            "hand-written supplement of Latin American, Brazilian and Lusophone African names, less common "
+            f"words, rank, title and place words and the names and demonyms of {args.lang}/countries.tsv; "
+            "built by tools/build_given_names.py --lang " + args.lang
+        )
+        output.write_text(header + "\n" + "".join(n + "\n" for n in names), encoding="utf-8")
+        print(f"{len(names)} names -> {output}")
+        return 0
+    output = args.output or DEFAULT_OUTPUT
     names = build(source)
     header = (
         "# Given names common in at least one country (frequency digit >= "
@@ -297,8 +458,8 @@ def main() -> int:
         "less names that are common English or defence/place words, plus a hand-written supplement; "
         "built by tools/build_given_names.py"
     )
-    args.output.write_text(header + "\n" + "".join(n + "\n" for n in names), encoding="utf-8")
-    print(f"{len(names)} names -> {args.output}")
+    output.write_text(header + "\n" + "".join(n + "\n" for n in names), encoding="utf-8")
+    print(f"{len(names)} names -> {output}")
     return 0
 
 
