@@ -10,10 +10,10 @@ ISO country code; an acronym or alias points at one entry only).
 It also checks every per-language folder (``en/``, ``es/``, ``pt/``, any
 two-letter lower-case folder) with the files of the v2 knowledge layout that
 are present there -- ``countries.tsv``, ``ranks.tsv`` (with ``scope``),
-``titles.tsv``, ``given_names.txt``, and the JSON files ``lexicon.json``,
-``themes.json``, ``engagements.json``, ``dates.json`` and ``text.json`` (they
-must parse and carry the documented top-level keys).  A file that is absent
-is not required.  Prints counts; exits 1 if anything is wrong.
+``titles.tsv`` and ``given_names.txt``.  A file that is absent is not required.
+Last, it loads the knowledge as the engine does at start-up (which checks the
+JSON files and every value) when the engine's dependencies are importable.
+Prints counts; exits 1 if anything is wrong.
 
     python3 tools/check_knowledge.py [DATA_DIR]
 """
@@ -21,7 +21,6 @@ is not required.  Prints counts; exits 1 if anything is wrong.
 from __future__ import annotations
 
 import collections
-import json
 import re
 import sys
 from pathlib import Path
@@ -67,16 +66,7 @@ THEME_IDS = _words(
     border_migration environmental_security strategic_competition space_emerging_tech"""
 )
 ENGAGEMENT_IDS = _words("visit meeting exercise conference agreement donation port_call deployment ceremony statement")
-# lexicon.json keys: list of strings unless named in LEXICON_OBJECTS / LEXICON_BOOLS.
-LEXICON_KEYS = _words(
-    """connectors name_particles org_heads org_head_first weak_org_heads services service_acronyms
-    honorifics rank_qualifiers person_stop chunk_strip_leading not_places locative_prepositions
-    conference_heads operation_prefixes operation_cues language_nouns place_heads_before
-    place_heads_after vessel_prefixes generic_org_words org_kind_words adjectival_followers"""
-)
-LEXICON_OBJECTS = {"services", "service_acronyms", "org_kind_words"}
-LEXICON_BOOLS = {"org_head_first"}
-LEXICON_SERVICES = SERVICES | {"National Guard"}
+
 TITLE_KINDS = {"government", "military", "diplomatic", "civil"}
 ORG_KINDS = {"military", "government", "international", "ngo", "company", "academic", "armed_group"}
 OP_KINDS = {"exercise", "operation", "mission", "conference"}
@@ -178,58 +168,6 @@ class Checker:
             self.err(row["_where"], f"{col}: repeated item(s) {dups}")
 
     # ------------------------------------------------------------------ files
-    def ranks(self) -> list[dict[str, str]]:
-        rows = self.read_tsv("ranks.tsv", ["rank", "variants", "grade", "nato", "services", "category"])
-        by_rank: dict[str, list[dict[str, str]]] = collections.defaultdict(list)
-        for row in rows:
-            w = row["_where"]
-            by_rank[row["rank"]].append(row)
-            self.no_dup_items(row, "variants")
-            if row["grade"] and row["grade"] not in GRADES:
-                self.err(w, f"grade {row['grade']!r} not a U.S. pay grade")
-            if row["nato"] and row["nato"] not in NATO:
-                self.err(w, f"nato {row['nato']!r} not allowed")
-            if row["category"] not in RANK_CATEGORIES:
-                self.err(w, f"category {row['category']!r} not in {sorted(RANK_CATEGORIES)}")
-            bad = set(self.items(row["services"])) - SERVICES
-            if bad:
-                self.err(w, f"unknown services {sorted(bad)}")
-            if row["grade"] and not row["services"]:
-                self.err(w, "a U.S. pay grade needs services")
-            if row["grade"]:
-                want = {"O": "officer", "W": "warrant", "E": "enlisted"}[row["grade"][0]]
-                if row["category"] != want:
-                    self.err(w, f"grade {row['grade']} but category {row['category']}")
-                if row["nato"]:
-                    n = int(row["grade"].split("-")[1])
-                    expect = {
-                        "O": f"OF-{max(n - 1, 1)}",
-                        "W": "WO",
-                        "E": f"OR-{n}",
-                    }[row["grade"][0]]
-                    if row["nato"] != expect:
-                        self.err(w, f"grade {row['grade']} pairs with {expect}, not {row['nato']}")
-            if row["rank"] in self.items(row["variants"]):
-                self.err(w, "rank repeated among its variants")
-        # one rank text may have several rows only when their services do not overlap
-        for rank, group in by_rank.items():
-            seen: set[str] = set()
-            for row in group:
-                svc = set(self.items(row["services"]))
-                if len(group) > 1 and not svc:
-                    self.err(row["_where"], f"{rank!r} has several rows; each needs services")
-                if svc & seen:
-                    self.err(row["_where"], f"{rank!r}: services {sorted(svc & seen)} on two rows")
-                seen |= svc
-        # a written form must lead to one rank text
-        owner: dict[str, str] = {}
-        for row in rows:
-            for form in [row["rank"], *self.items(row["variants"])]:
-                prev = owner.setdefault(form, row["rank"])
-                if prev != row["rank"]:
-                    self.err(row["_where"], f"form {form!r} belongs to both {prev!r} and {row['rank']!r}")
-        return rows
-
     def titles(self, name: str = "titles.tsv") -> list[dict[str, str]]:
         rows = self.read_tsv(name, ["title", "kind", "takes_of"])
         seen: dict[str, str] = {}
@@ -400,226 +338,6 @@ class Checker:
     def lang_titles(self, lang: str) -> list[dict[str, str]]:
         return self.titles(f"{lang}/titles.tsv")
 
-    def json_file(self, name: str) -> object | None:
-        path = self.data / name
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            self.err(name, f"not UTF-8 ({exc})")
-            return None
-        if text.startswith("\ufeff"):
-            self.err(name, "starts with a byte-order mark")
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            self.err(name, f"does not parse as JSON ({exc})")
-            return None
-        if not isinstance(value, dict):
-            self.err(name, "top level must be an object")
-            return None
-        return value
-
-    def need_keys(self, name: str, obj: dict, keys: set[str]) -> None:
-        missing = sorted(keys - set(obj))
-        if missing:
-            self.err(name, f"missing top-level keys {missing}")
-        extra = sorted(set(obj) - keys - {"_about"})
-        if extra:
-            self.warn(name, f"keys the layout does not document: {extra}")
-
-    def str_list(self, name: str, key: str, value: object) -> list[str]:
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            self.err(name, f"{key}: want a list of non-empty strings")
-            return []
-        dups = [k for k, n in collections.Counter(value).items() if n > 1]
-        if dups:
-            self.warn(name, f"{key}: repeated {dups[:5]}")
-        return value
-
-    def lang_lexicon(self, lang: str) -> None:
-        name = f"{lang}/lexicon.json"
-        obj = self.json_file(name)
-        if obj is None:
-            return
-        self.need_keys(name, obj, LEXICON_KEYS)
-        for key, value in obj.items():
-            if key == "_about" or key not in LEXICON_KEYS:
-                continue
-            if key in LEXICON_BOOLS:
-                if not isinstance(value, bool):
-                    self.err(name, f"{key}: want true or false")
-            elif key == "services":
-                if not isinstance(value, dict):
-                    self.err(name, "services: want an object phrase -> service")
-                    continue
-                for phrase, svc in value.items():
-                    if svc not in LEXICON_SERVICES:
-                        self.err(name, f"services: {phrase!r} -> {svc!r} is not one of {sorted(LEXICON_SERVICES)}")
-            elif key == "service_acronyms":
-                if not isinstance(value, dict):
-                    self.err(name, "service_acronyms: want an object acronym -> [service, country]")
-                    continue
-                for acr, pair in value.items():
-                    ok = (
-                        isinstance(pair, list)
-                        and len(pair) == 2
-                        and pair[0] in LEXICON_SERVICES
-                        and pair[1] in ISO_ALPHA2
-                    )
-                    if not ok:
-                        self.err(name, f"service_acronyms: {acr!r} -> {pair!r}; want [service, ISO code]")
-            elif key == "org_kind_words":
-                if not isinstance(value, dict):
-                    self.err(name, "org_kind_words: want an object kind -> list of words")
-                    continue
-                for kind, words in value.items():
-                    if kind not in ORG_KINDS:
-                        self.err(name, f"org_kind_words: kind {kind!r} not in {sorted(ORG_KINDS)}")
-                    self.str_list(name, f"org_kind_words.{kind}", words)
-            else:
-                self.str_list(name, key, value)
-
-    def lang_themes(self, lang: str) -> None:
-        name = f"{lang}/themes.json"
-        obj = self.json_file(name)
-        if obj is None:
-            return
-        self.need_keys(name, obj, {"gate_cues", "listing_markers", "planned_markers", "themes"})
-        for key in ("gate_cues", "listing_markers", "planned_markers"):
-            if key in obj:
-                self.str_list(name, key, obj[key])
-        themes = obj.get("themes")
-        if not isinstance(themes, dict):
-            if "themes" in obj:
-                self.err(name, "themes: want an object theme id -> {cues, ...}")
-            return
-        unknown = sorted(set(themes) - THEME_IDS)
-        if unknown:
-            self.err(name, f"unknown theme ids {unknown}")
-        missing = sorted(THEME_IDS - set(themes))
-        if missing:
-            self.err(name, f"theme ids missing: {missing}")
-        for tid, spec in themes.items():
-            where = f"{name}:{tid}"
-            if not isinstance(spec, dict):
-                self.err(where, "want an object")
-                continue
-            cues = spec.get("cues")
-            if not isinstance(cues, dict) or not cues:
-                self.err(where, "cues: want a non-empty object cue -> weight")
-            else:
-                for cue, weight in cues.items():
-                    if not cue or cue != cue.strip():
-                        self.err(where, f"cue {cue!r} is empty or padded")
-                    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 1:
-                        self.err(where, f"cue {cue!r}: weight {weight!r} not in (0, 1]")
-            for key in ("list_only", "exclude"):
-                if key in spec and spec[key] != []:
-                    self.str_list(where, key, spec[key])
-            req = spec.get("requires", [])
-            if not isinstance(req, list) or not all(
-                isinstance(group, list) and group and all(isinstance(c, str) and c for c in group) for group in req
-            ):
-                self.err(where, "requires: want a list of non-empty lists of cue strings")
-
-    def lang_engagements(self, lang: str) -> None:
-        name = f"{lang}/engagements.json"
-        obj = self.json_file(name)
-        if obj is None:
-            return
-        self.need_keys(name, obj, {"planned_markers", "background_markers", "types"})
-        for key in ("planned_markers", "background_markers"):
-            if key in obj:
-                self.str_list(name, key, obj[key])
-        types = obj.get("types")
-        if not isinstance(types, dict):
-            if "types" in obj:
-                self.err(name, "types: want an object engagement id -> {cues, ...}")
-            return
-        unknown = sorted(set(types) - ENGAGEMENT_IDS)
-        if unknown:
-            self.err(name, f"unknown engagement types {unknown}")
-        missing = sorted(ENGAGEMENT_IDS - set(types))
-        if missing:
-            self.err(name, f"engagement types missing: {missing}")
-        for tid, spec in types.items():
-            where = f"{name}:{tid}"
-            if not isinstance(spec, dict):
-                self.err(where, "want an object")
-                continue
-            cues = self.str_list(where, "cues", spec.get("cues"))
-            if not cues:
-                self.err(where, "cues: none")
-            for key in ("needs", "not_with", "weak"):
-                if key in spec:
-                    self.str_list(where, key, spec[key])
-            weak = spec.get("weak", [])
-            if isinstance(weak, list):
-                stray = [c for c in weak if c not in cues]
-                if stray:
-                    self.err(where, f"weak cues not among the cues: {stray[:5]}")
-            if "yields_to" in spec:
-                self.warn(where, "yields_to is language-independent and belongs in the root engagements.json")
-
-    def lang_dates(self, lang: str) -> None:
-        name = f"{lang}/dates.json"
-        obj = self.json_file(name)
-        if obj is None:
-            return
-        keys = {
-            "months",
-            "weekdays",
-            "day_month_joiner",
-            "month_year_joiner",
-            "range_openers",
-            "range_joiners",
-            "relative_days",
-        }
-        self.need_keys(name, obj, keys)
-        months = obj.get("months")
-        if "months" in obj:
-            if not isinstance(months, dict) or not all(
-                isinstance(k, str)
-                and k
-                and k == k.lower()
-                and isinstance(v, int)
-                and not isinstance(v, bool)
-                and 1 <= v <= 12
-                for k, v in months.items()
-            ):
-                self.err(name, "months: want an object of lower-case names -> 1..12")
-            elif set(months.values()) != set(range(1, 13)):
-                self.err(name, f"months: no name for {sorted(set(range(1, 13)) - set(months.values()))}")
-        rel = obj.get("relative_days")
-        if "relative_days" in obj and (
-            not isinstance(rel, dict)
-            or not all(
-                isinstance(k, str) and k and isinstance(v, int) and not isinstance(v, bool) for k, v in rel.items()
-            )
-        ):
-            self.err(name, "relative_days: want an object word -> day offset (integer)")
-        for key in ("weekdays", "day_month_joiner", "month_year_joiner", "range_openers", "range_joiners"):
-            if key in obj:
-                self.str_list(name, key, obj[key])
-        if isinstance(obj.get("weekdays"), list) and len(obj["weekdays"]) < 7:
-            self.err(name, "weekdays: fewer than 7")
-
-    def lang_text(self, lang: str) -> None:
-        name = f"{lang}/text.json"
-        obj = self.json_file(name)
-        if obj is None:
-            return
-        self.need_keys(name, obj, {"detect_words", "boilerplate", "no_break_abbreviations"})
-        for key in ("detect_words", "boilerplate", "no_break_abbreviations"):
-            if key in obj:
-                self.str_list(name, key, obj[key])
-        if isinstance(obj.get("boilerplate"), list):
-            for pattern in obj["boilerplate"]:
-                try:
-                    re.compile(pattern, re.MULTILINE)
-                except (re.error, TypeError) as exc:
-                    self.err(name, f"boilerplate pattern {pattern!r} does not compile ({exc})")
-
     def language(self, lang: str) -> dict[str, int]:
         """Check the files present in data/<lang>/; return row counts for the summary."""
         folder = self.data / lang
@@ -644,16 +362,6 @@ class Checker:
             clash = sorted(set(names) & (rank_forms | {t["title"] for t in titles}))
             if clash:
                 self.err(f"{lang}/given_names.txt", f"names that are also ranks or titles: {clash}")
-        for fname, method in (
-            ("lexicon.json", self.lang_lexicon),
-            ("themes.json", self.lang_themes),
-            ("engagements.json", self.lang_engagements),
-            ("dates.json", self.lang_dates),
-            ("text.json", self.lang_text),
-        ):
-            if fname in present:
-                method(lang)
-                counts[fname] = 1
         return counts
 
     # ------------------------------------------------------------------ cross-file
@@ -690,13 +398,28 @@ class Checker:
         if clash:
             self.err("given_names.txt", f"names that are also ranks or titles: {clash}")
 
+    def engine(self) -> None:
+        """The engine's own reading: every file's structure and values, as start-up checks them."""
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workers"))
+        try:
+            from coopstream.enrich import load_knowledge
+            from coopstream.errors import KnowledgeError
+        except ImportError as exc:  # the engine's dependencies are not installed here
+            self.warn("engine", f"not checked: {exc}")
+            return
+        try:
+            load_knowledge(self.data if self.data != DATA else None)
+        except KnowledgeError as exc:
+            self.err("engine", str(exc))
+
     def run(self) -> int:
-        ranks = self.ranks()
-        titles = self.titles()
+        ranks = self.lang_ranks("en")
+        titles = self.lang_titles("en")
         orgs = self.organizations()
         ops = self.operations({r["name"] for r in orgs})
-        names = self.given_names()
+        names = self.given_names("en/given_names.txt")
         self.cross(ranks, titles, orgs, ops, names)
+        self.engine()
 
         def breakdown(rows, col):
             c = collections.Counter(r[col] for r in rows)
@@ -713,7 +436,7 @@ class Checker:
             f"{sum(len(self.items(r['aliases'])) for r in orgs)} aliases)"
         )
         print(f"operations.tsv     {len(ops):6d} rows  ({breakdown(ops, 'kind')})")
-        print(f"given_names.txt    {len(names):6d} names")
+        print(f"en/given_names.txt {len(names):6d} names")
         for lang in self.languages():
             counts = self.language(lang)
             shown = ", ".join(f"{k} {v}" if k.endswith((".tsv", ".txt")) else k for k, v in counts.items())

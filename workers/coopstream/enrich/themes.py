@@ -56,6 +56,10 @@ class ThemeParams:
     name_floor: float
     home: str
     labels: dict[str, str]
+    taxonomy: frozenset[str] = frozenset()  # every theme id the packaged file defines
+
+    def knows(self, tid: str) -> bool:
+        return tid in self.labels or tid in self.taxonomy
 
     @classmethod
     def from_spec(cls, spec: Any, name: str) -> ThemeParams:
@@ -104,8 +108,10 @@ class ThemeCues:
         requires: dict[str, list[frozenset[str]]] = {}
         for tid, t in themes.items():
             path = f"themes.{tid}"
-            if tid not in params.labels:
+            if not params.knows(tid):
                 raise s.fail(path, "not a theme id of themes.json")
+            if tid not in params.labels:
+                continue  # a theme the operator's themes.json leaves out is not scored
             t = s.obj(t, path)
             weights = s.weights(s.key(t, "cues", path), f"{path}.cues")
             list_only = set(s.strings(t.get("list_only", []), f"{path}.list_only")) if t.get("list_only") else set()

@@ -9,6 +9,7 @@ folder. An operator points ``knowledge_dir`` at a folder of replacements laid ou
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,9 @@ def load_knowledge(knowledge_dir: Path | None = None, themes_file: Path | None =
     source = Source(override_dir=knowledge_dir, themes_file=themes_file)
     common = load_common(source)
     themes = ThemeParams.from_spec(source.json("themes.json"), "themes.json")
+    if source.themes_file is not None or source.exists_override("themes.json"):
+        packaged = ThemeParams.from_spec(Source().json("themes.json"), "themes.json")
+        themes = dataclasses.replace(themes, taxonomy=frozenset(packaged.labels))
     rules = load_rules(source.json("engagements.json"), "engagements.json")
     packs = {lang: LanguagePack(lang, source, common, themes, rules) for lang in source.languages()}
     if "en" not in packs:

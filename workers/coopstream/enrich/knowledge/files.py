@@ -97,6 +97,9 @@ class Source:
     def exists(self, name: str) -> bool:
         return self._override(name) is not None or _packaged(name).is_file()
 
+    def exists_override(self, name: str) -> bool:
+        return self._override(name) is not None
+
     def languages(self) -> list[str]:
         """The language folders, packaged or the operator's (two lowercase letters)."""
         found = {p.name for p in resources.files(PACKAGED).iterdir() if p.is_dir() and _is_lang(p.name)}
