@@ -244,7 +244,7 @@ LANG_STOP = {
         Presentación Purificación Inmaculada Anunciación Visitación Ascensión Resurrección Rosa Amor Alegría
         Bienvenida Fe Caridad Clemencia Piedad Gracia Lucero Alba Aurora Perla Azucena Violeta Flor Blanca
         Palma Paloma Sagrario Belén Loreto Fátima Lourdes Begoña Covadonga Macarena Aránzazu Montaña
-        Domingo Abril Agosto Julio Junio Mayo Enero Marzo Octubre Noviembre Diciembre Febrero Septiembre
+        Abril Agosto Junio Mayo Enero Marzo Octubre Noviembre Diciembre Febrero Septiembre
         Lunes Martes Miércoles Jueves Viernes Sábado
         America América Argentina Colombia Chile Bolivia Florencia Francia Italia Inglaterra Africa
         Salvador Lima Valencia Córdoba León Toledo Cartagena Mendoza Granada Sevilla Segovia Soria
@@ -267,7 +267,7 @@ LANG_STOP = {
         Conceição Rosário Piedade Socorro Aparecida Natal Fátima Lourdes Anunciação Ascensão Assunção
         Encarnação Natividade Purificação Imaculada Trindade Salvação Caridade Fé Amor Alegria Aurora
         Branca Rosa Flor Violeta Açucena Pérola Bonança Luzia Milagres Remédios Prazeres Saudade
-        Domingo Abril Agosto Julho Junho Maio Janeiro Março Outubro Novembro Dezembro Fevereiro Setembro
+        Abril Agosto Julho Junho Maio Janeiro Março Outubro Novembro Dezembro Fevereiro Setembro
         America América Argentina Colômbia Chile Bolívia Florença França Itália Inglaterra Africa África
         Salvador Lima Valença Córdoba Leão Toledo Natália Brasília Bahia Manaus Belém Vitória Fortaleza
         Das Dos Uma Um Este Esta Para Com Sem Mas Mais Após Ante Sob Entre Até Segundo Como Durante

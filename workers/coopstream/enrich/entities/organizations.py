@@ -64,7 +64,10 @@ def acronyms(view: TextView, dateline_country: str | None) -> list[Candidate]:
         chunk = _chunk_ending_at(view, view.tokens[end_tok].end)
         if chunk is None:
             continue
-        toks = split_dual(view, list(chunk.tokens))[-1]
+        toks = _after_leading_title(view, chunk)
+        if not toks:
+            continue  # the acronym names a post ("Chief of Naval Operations (CNO)")
+        toks = split_dual(view, toks)[-1]
         toks = toks[_extend_back(view, toks, _long_form_start(view, acr, toks)) :]
         toks = strip_leading(view, toks)
         if not toks:
@@ -183,6 +186,15 @@ def strip_leading(view: TextView, toks: list[Token]) -> list[Token]:
     return toks[i:]
 
 
+def _after_leading_title(view: TextView, chunk: Chunk) -> list[Token]:
+    """The chunk less a title that opens it ("Jefe del Comando Conjunto ..." -> "Comando Conjunto ...")."""
+    i = bisect_left(view.title_starts, chunk.start)
+    if i < len(view.title_starts) and view.title_starts[i] == chunk.start:
+        end = max(e for s, e in view.title_spans[i:] if s == chunk.start)
+        return [t for t in chunk.tokens if t.start >= end]
+    return list(chunk.tokens)
+
+
 def _split_on_titles(view: TextView, chunk: Chunk) -> list[list[Token]]:
     """Cut a chunk where a rank or a title begins: "Joint Command of the Armed Forces Chief"."""
     lo = bisect_left(view.title_starts, chunk.start)
@@ -259,8 +271,8 @@ def split_dual(view: TextView, toks: list[Token]) -> list[list[Token]]:
         if t.text not in lex.coordinators or i == 0:
             continue
         j = i + 1
-        while j < len(toks) and toks[j].text in lex.articles:
-            j += 1
+        while j < len(toks) and (toks[j].text in lex.articles or toks[j].text in lex.connectors):
+            j += 1  # "A and the B", "A y del B"
         left, right = toks[:i], toks[j:]
         lw, rw = [x.text for x in left], [x.text for x in right]
         # "U.S. Navy Seabees and Australian Army": a unit's members on the left count as a name
@@ -279,6 +291,8 @@ def _classify(view: TextView, toks: list[Token], out: list[Candidate]) -> None:
         return
     seg = first_headed_segment(view, toks)
     toks = _cut_designators(_cut_trailing_dates(view, strip_leading(view, toks[seg:])))
+    while toks and toks[-1].text in lex.connectors:
+        toks = toks[:-1]
     if not toks:
         return
     parts = split_dual(view, toks)

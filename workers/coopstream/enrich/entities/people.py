@@ -210,15 +210,12 @@ def _ends_word(text: str, pos: int) -> bool:
 
 
 def _pick_rank(payloads: tuple[Any, ...], service: str | None, country: str | None) -> RankInfo:
-    """The reading of a rank word that fits the person: their service, then their country."""
+    """The reading of a rank word that fits the person: one scoped to their country, else one that
+    holds for anyone (a rank word with no grade for them), then the one of their service."""
     ranks: list[RankInfo] = list(payloads)
-    fitting = [r for r in ranks if not r.scope or (country is not None and country in r.scope)]
-    pool = fitting or [r for r in ranks if not r.grade and not r.nato] or ranks
-    for r in pool:
-        if service and service in r.services:
-            return r
-    scoped = [r for r in pool if r.scope]
-    return scoped[0] if scoped else pool[0]
+    pool = [r for r in ranks if country is not None and country in r.scope]
+    pool = pool or [r for r in ranks if not r.scope] or [r for r in ranks if not r.grade and not r.nato] or ranks
+    return next((r for r in pool if service and service in r.services), pool[0])
 
 
 def _service_before(view: TextView, offset: int) -> str | None:
@@ -277,15 +274,22 @@ class TitleExtents:
                 head = [t.text for t in whole.tokens if t.end <= h.start]
                 if head and org_strong(view.pack, head):
                     start = whole.start
-            m = rules.title_link.match(text, end, end + 80) if rules.title_link else None
-            if m and info.takes_of:
+            for step in range(3):  # "Embaixador dos Estados Unidos em Angola"
+                m = rules.title_link.match(text, end, end + 80) if rules.title_link else None
+                if m is None:
+                    break
                 comp_start = m.end()
-                comp = known_ends.get(comp_start) or _complement_before_name(view, comp_start)
-                if comp is None and text[chunk_end.get(comp_start, -1) : chunk_end.get(comp_start, -1) + 2] in _AFTER:
-                    comp = chunk_end[comp_start]  # "Minister of National Security, Anil Persad"
+                comp = known_ends.get(comp_start)
+                if comp is None and info.takes_of and step == 0:
+                    comp = _complement_before_name(view, comp_start)
+                    after = chunk_end.get(comp_start, -1)
+                    if comp is None and text[after : after + 2] in _AFTER:
+                        comp = after  # "Minister of National Security, Anil Persad"
                 if comp is None:
-                    continue
+                    break
                 end = comp
+            if info.takes_of and end == h.end and rules.title_link and rules.title_link.match(text, end, end + 80):
+                continue  # "Minister of ..." whose complement is not a name
             self.extents.append((h, end))
             self.ending[end] = text[start:end].strip()
         self.text = text
@@ -298,6 +302,7 @@ class TitleExtents:
 
 
 _AFTER = (", ", " (")
+_APPOSITION_ENDS = (",", ".", ";", ")", "")
 _BEFORE = re.compile(r"(?:\s*\([^()]{1,20}\))?,?\s+$")
 
 
@@ -319,9 +324,7 @@ def titled(view: TextView, rules: PeopleRules) -> list[Candidate]:
         toks = name_tokens(view, i, 6)
         if len(toks) < 2:
             continue
-        if appositive and text[toks[-1].end : toks[-1].end + 1] not in (",", ".", "") and not h.key[0].isupper():
-            continue
-        if appositive and h.key[0].isupper() and text[toks[-1].end : toks[-1].end + 1] != ",":
+        if appositive and text[toks[-1].end : toks[-1].end + 1] not in _APPOSITION_ENDS:
             continue
         j = toks[-1].index + 1
         if j < len(view.tokens) and view.tokens[j].text in view.pack.lex.org_heads:
