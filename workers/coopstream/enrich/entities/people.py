@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from coopstream.enrich.entities.candidates import P_CONTEXT, P_COREF, P_RANKED, P_TITLED, Candidate
@@ -104,9 +105,11 @@ def ranked(view: TextView, rules: PeopleRules) -> list[Candidate]:
         while k > 0 and hits[k - 1].end + 1 >= first_rank.start:
             k -= 1
             first_rank = hits[k]
+        if _rank_inside_a_name(view, first_rank):
+            continue
         between = _between_rank_and_name(view, h.end)
         toks = name_tokens(view, view.token_at(between.end))
-        if not toks:
+        if not toks or _place_words(view, toks):
             continue
         service = between.service or _service_before(view, first_rank.start)
         affiliation = between.country or _affiliation_before(view, first_rank.start)
@@ -209,6 +212,32 @@ def _ends_word(text: str, pos: int) -> bool:
     return pos >= len(text) or not (text[pos].isalnum() or text[pos] == "_")
 
 
+def _rank_inside_a_name(view: TextView, rank: Hit) -> bool:
+    """A rank word that belongs to another name: a ship's ("ARA Contraalmirante Cordero", BAP "Pisco"),
+    a school's ("'General Rafael Reyes Prieto'"), a place's ("Cabo Verde", "Comodoro Rivadavia"), a
+    staff's ("Estado Mayor General")."""
+    text = view.text
+    before = text[max(0, rank.start - 12) : rank.start]
+    if before.endswith(('"', "'")):
+        return True
+    words = before.split()
+    if words and (words[-1] in view.pack.vessel_prefix_words or words[-1] in view.pack.lex.rank_blockers):
+        return True
+    return any(g.end > rank.end for g in view.geo_at(rank.start))
+
+
+def _place_words(view: TextView, toks: list[Token]) -> bool:
+    """A "name" that is a place ("Argentina", "Cabo Verde") or ends "de <country>" ("Publica de Panama");
+    a surname that is also a country ("Brian T. Jordan") is still a name."""
+    pack = view.pack
+    if any(g.end == toks[-1].end for g in view.geo_at(toks[0].start)):
+        return True
+    particles = pack.lex.name_particles
+    return any(
+        a.text in particles and (b.text in pack.country_names or b.text in pack.demonyms) for a, b in pairwise(toks)
+    )
+
+
 def _pick_rank(payloads: tuple[Any, ...], service: str | None, country: str | None) -> RankInfo:
     """The reading of a rank word that fits the person: one scoped to their country, else one that
     holds for anyone (a rank word with no grade for them), then the one of their service."""
@@ -263,6 +292,7 @@ class TitleExtents:
             known_ends[h.start] = max(known_ends.get(h.start, 0), h.end)
         chunk_end = {c.start: c.end for c in view.chunks}
         chunk_of_end = {c.end: c for c in view.chunks}
+        chunk_of_token = {t.start: c for c in view.chunks for t in c.tokens}
         self.extents: list[tuple[Hit, int]] = []
         self.ending: dict[int, str] = {}
         for h in view.titles:
@@ -290,6 +320,11 @@ class TitleExtents:
                 end = comp
             if info.takes_of and end == h.end and rules.title_link and rules.title_link.match(text, end, end + 80):
                 continue  # "Minister of ..." whose complement is not a name
+            rest = chunk_of_token.get(view.tokens[view.token_at(h.start)].start) if view.tokens else None
+            if rest is not None and rest.end > end and text[rest.end : rest.end + 2] == ", ":
+                tail = [t.text for t in rest.tokens if t.start >= end]
+                if not any(w in view.pack.given_names or w in view.pack.lex.coordinators for w in tail):
+                    end = rest.end  # "Ministro de Seguridad Publica de Panama, Abdiel ..."
             self.extents.append((h, end))
             self.ending[end] = text[start:end].strip()
         self.text = text
@@ -302,6 +337,7 @@ class TitleExtents:
 
 
 _AFTER = (", ", " (")
+_QUOTES = ('"', "'")
 _APPOSITION_ENDS = (",", ".", ";", ")", "")
 _BEFORE = re.compile(r"(?:\s*\([^()]{1,20}\))?,?\s+$")
 
@@ -322,7 +358,7 @@ def titled(view: TextView, rules: PeopleRules) -> list[Candidate]:
         if i < len(view.tokens) and view.tokens[i].start in view.rank_starts:
             continue  # a rank follows: the ranked pass names the person
         toks = name_tokens(view, i, 6)
-        if len(toks) < 2:
+        if len(toks) < 2 or _place_words(view, toks):
             continue
         if appositive and text[toks[-1].end : toks[-1].end + 1] not in _APPOSITION_ENDS:
             continue
@@ -361,6 +397,8 @@ def contextual(view: TextView, rules: PeopleRules) -> list[Candidate]:
     for chunk in view.chunks:
         if len(chunk.tokens) < 2:
             continue  # a name needs two words here
+        if chunk.start in view.rank_starts and view.text[chunk.start - 1 : chunk.start] in _QUOTES:
+            continue  # a quoted name opened by a rank: a ship's or a school's ('"General Rafael Reyes Prieto"')
         first = chunk.tokens[0].index
         for t in chunk.tokens:  # a title or rank opening the chunk is not part of the name
             nxt = view.tokens[t.index + 1] if t.index + 1 < len(view.tokens) else None

@@ -66,6 +66,7 @@ class Lexicon:
     person_stop: Words = field(default_factory=_words)
     honorifics: Words = field(default_factory=_words)
     rank_qualifiers: tuple[str, ...] = ()
+    rank_blockers: Words = field(default_factory=_words)  # a word before a rank that makes it part of a name
     services: dict[str, str] = field(default_factory=dict)
     service_words: Words = field(default_factory=_words)
     service_acronyms: dict[str, tuple[str, str]] = field(default_factory=dict)
