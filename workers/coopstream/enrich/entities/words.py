@@ -67,8 +67,8 @@ def org_strong(pack: LanguagePack, words: list[str]) -> bool:
     heads = [w for w in core if w in lex.org_heads] or [w for w in words if w in lex.org_heads]
     if not heads:
         return False
-    if lex.org_head_first:
-        if core and core[0] not in lex.org_heads:
+    if lex.org_head_first:  # the head opens the name, after at most one adjective ("Heroico Colegio Militar")
+        if not any(w in lex.org_heads for w in core[:2]) and not _has_head_phrase(pack, core[:3]):
             return False
     else:
         last = core[-1] if core else words[-1]
@@ -86,4 +86,6 @@ def generic(pack: LanguagePack, words: list[str]) -> bool:
 def named(pack: LanguagePack, words: list[str]) -> bool:
     if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
         return True  # an acronym
+    if len(words) == 1 and pack.lex.org_head_first and words[0] in pack.lex.org_heads:
+        return True  # "la Cancillería y la Subsecretaría de Pesca": an institution named by its head alone
     return org_strong(pack, words) or place_head(pack, words) or " ".join(words) in pack.country_names
