@@ -84,12 +84,14 @@ def chunks(
     connectors: frozenset[str],
     in_words: frozenset[str] = frozenset(),
     in_after: frozenset[str] = frozenset(),
+    head_first: bool = False,
 ) -> list[Chunk]:
     """Maximal capitalised runs; connectors and dashes only between capitalised tokens.
 
     A run does not cross a line break, a comma or any other punctuation except a dash between two
     capitalised tokens and the period of an initialism. A word of ``in_words`` joins a name after
-    one of ``in_after`` ("Embassy in Lima").
+    one of ``in_after`` ("Embassy in Lima"), or anywhere after one where the head opens the name
+    ("Embaixada dos Estados Unidos em Maputo").
     """
     out: list[Chunk] = []
     i, n = 0, len(tokens)
@@ -114,7 +116,10 @@ def chunks(
                 and (
                     tokens[k].text in connectors
                     or tokens[k].text in ("–", "-")
-                    or (tokens[k].text in in_words and tokens[k - 1].text in in_after)
+                    or (
+                        tokens[k].text in in_words
+                        and (tokens[k - 1].text in in_after or (head_first and any(t.text in in_after for t in run)))
+                    )
                 )
                 and "\n" not in text[tokens[k - 1].end : tokens[k].start]
             ):

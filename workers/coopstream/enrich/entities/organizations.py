@@ -16,7 +16,7 @@ from coopstream.enrich.entities.words import generic, named, org_head, org_stron
 from coopstream.enrich.knowledge.common import OrgInfo
 from coopstream.enrich.tokens import Chunk, Token
 
-_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9&/.\-]*[A-Z0-9](?: [A-Z][A-Za-z]+)?)\)")
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9&/.\-]*[A-Z0-9](?: [A-ZÀ-Þ][^\W\d_]+)?)\)")
 _HULL = re.compile(r"^[A-Z]{1,5}(?:-[A-Z]{1,3})? ?\d{1,4}$")
 
 
@@ -73,6 +73,10 @@ def acronyms(view: TextView, dateline_country: str | None) -> list[Candidate]:
         if not toks:
             continue
         start, end = _prefixed_start(view, toks[0].start, toks[0].text), toks[-1].end
+        known = [h.start for h in view.orgs if h.end == end and h.start < start]
+        if known and min(known) >= chunk.start:
+            start = min(known)  # a known name the acronym's letters only partly spell ("Oficina ... (INL)")
+            toks = [t for t in chunk.tokens if t.start >= start]
         name = text[start:end]
         words = [t.text for t in toks]
         after = text[m.end() : m.end() + 12].lstrip().split(" ")[0].lower()
@@ -290,7 +294,7 @@ def _classify(view: TextView, toks: list[Token], out: list[Candidate]) -> None:
         out.append(op)
         return
     seg = first_headed_segment(view, toks)
-    toks = _cut_designators(_cut_trailing_dates(view, strip_leading(view, toks[seg:])))
+    toks = _cut_designators(_cut_trailing_dates(view, strip_leading(view, toks[seg:])), lex.org_heads)
     while toks and toks[-1].text in lex.connectors:
         toks = toks[:-1]
     if not toks:
@@ -313,11 +317,17 @@ def _classify(view: TextView, toks: list[Token], out: list[Candidate]) -> None:
         out.append(Candidate(start, end, "organization", view.text[start:end], P_CHUNK, {}))
 
 
-def _cut_designators(toks: list[Token]) -> list[Token]:
-    """ "Japan Air Self-Defense Force C-130H": an aircraft or equipment designator ends the name."""
-    while len(toks) > 1 and any(c.isdigit() for c in toks[-1].text) and any(c.isalpha() for c in toks[-1].text):
-        if toks[-1].is_year or (toks[-1].cap and toks[-1].text[0].isdigit()):
+def _cut_designators(toks: list[Token], heads: frozenset[str]) -> list[Token]:
+    """ "Japan Air Self-Defense Force C-130H": an aircraft or equipment designator ends the name, and so
+    does a count ("Ejército de Guatemala 32 vehículos"); a unit's number stays ("Destroyer Squadron 31")."""
+    while len(toks) > 1 and any(c.isdigit() for c in toks[-1].text):
+        last = toks[-1]
+        if last.is_year or (last.cap and last.text[0].isdigit()):
             break  # "Balikatan 2025", "4th"
+        if last.is_number and toks[-2].text in heads:
+            break
+        if not last.is_number and not any(c.isalpha() for c in last.text):
+            break
         toks = toks[:-1]
     return toks
 

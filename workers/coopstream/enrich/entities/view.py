@@ -152,7 +152,7 @@ def read_window(
     end = len(text) if end is None else end
     lex = pack.lex
     tokens = tokenize(text, pack.ordinal, start, end)
-    chunk_list = chunks(text, tokens, lex.connectors, lex.in_connectors, lex.in_connector_after)
+    chunk_list = chunks(text, tokens, lex.connectors, lex.in_connectors, lex.in_connector_after, lex.org_head_first)
 
     def window(kind: str) -> list[Hit]:
         return matches.within(kind, start, end) if start or end < len(text) else getattr(matches, kind)

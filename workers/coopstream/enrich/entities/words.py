@@ -80,6 +80,8 @@ def org_strong(pack: LanguagePack, words: list[str]) -> bool:
 def generic(pack: LanguagePack, words: list[str]) -> bool:
     """A short name made only of generic words ("Armed Forces", "Maritime Force", "Coast Guard")."""
     lex = pack.lex
+    if lex.org_head_first:  # "Escuadra Nacional", "Guardia Nacional": a head and its adjective name one body
+        return len(words) <= 2 and all(w in lex.generic_org_words for w in words)
     return len(words) <= 2 and all(w in lex.generic_org_words or w in lex.org_heads for w in words)
 
 
