@@ -105,8 +105,8 @@ def places_in_context(view: TextView) -> list[Candidate]:
                 continue
             if (part[0].start, part[-1].end) in view.geo_spans or any(w in pack.demonyms for w in words):
                 continue
-            if any(not t.word or len(t.text) == 1 for t in part):
-                continue  # punctuation or an initial: not a place name
+            if any(not t.word or len(t.text) == 1 or "." in t.text for t in part):
+                continue  # punctuation, an initial or an abbreviation ("D.C."): not a place name
             country = _country_after(view, part[-1].end)
             if country is None and not in_list and prev not in lex.locative_prepositions:
                 continue

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from coopstream.enrich.knowledge import OP, ORG, PLACE, Knowledge
+from coopstream.enrich.knowledge.common import Place
 from coopstream.enrich.knowledge.language import COUNTRY, DEMONYM, RANK, TITLE, LanguagePack
 from coopstream.enrich.knowledge.matcher import Hit
+from coopstream.enrich.spans import Reach
 from coopstream.enrich.tokens import Chunk, Token, chunks, tokenize
 
 WINDOW = 60_000  # characters of text the token-level finders hold at once
@@ -45,7 +47,9 @@ class Matches:
 def match_names(text: str, pack: LanguagePack, knowledge: Knowledge) -> Matches:
     hits = pack.names.find_kinds(text)
     geo = _merge([*_tagged(hits, COUNTRY), *_tagged(hits, DEMONYM), *_tagged(hits, PLACE)])
-    geo = sorted(_resolve_ambiguous(text, pack, geo), key=lambda h: (h.start, h.end))
+    geo = _resolve_ambiguous(text, pack, geo)
+    ranks = longest(hits.get(RANK, []))
+    geo = sorted(_supported(text, pack, geo, ranks, hits.get(ORG, [])), key=lambda h: (h.start, h.end))
     by_start: dict[int, list[Hit]] = {}
     for h in geo:
         by_start.setdefault(h.start, []).append(h)
@@ -53,7 +57,7 @@ def match_names(text: str, pack: LanguagePack, knowledge: Knowledge) -> Matches:
         "geo": geo,
         "orgs": sorted(hits.get(ORG, []), key=lambda h: (h.start, h.end)),
         "ops": sorted(hits.get(OP, []), key=lambda h: (h.start, h.end)),
-        "ranks": longest(hits.get(RANK, [])),
+        "ranks": ranks,
         "titles": longest(hits.get(TITLE, [])),
     }
     return Matches(
@@ -223,6 +227,54 @@ def _resolve_ambiguous(text: str, pack: LanguagePack, geo: list[Hit]) -> list[Hi
         places = [p for p in h.payloads if p[0] == PLACE and p[1].country == amb.otherwise.country]
         out.append(Hit(h.start, h.end, h.key, tuple(places) or ((PLACE, amb.otherwise),)))
     return out
+
+
+SMALL_PLACE = 500_000  # a town below this many inhabitants is named as a place only with support
+
+
+def _supported(text: str, pack: LanguagePack, geo: list[Hit], ranks: list[Hit], orgs: list[Hit]) -> list[Hit]:
+    """The place readings the text supports.
+
+    A written place name may be a surname, a byline, a ship or a namesake elsewhere ("Espinal", "Palma",
+    "San Cristóbal", "Coronel" in "Tenente-Coronel"). Among several places of one name the one in a
+    country the text names wins; a town of fewer than ``SMALL_PLACE`` inhabitants counts only where its
+    country is otherwise named or a preposition of place stands before it; a name inside a rank is
+    none; a state's abbreviation after a city of another country is not that state ("Bogotá, D.C.").
+    """
+    rank_mask = Reach([(h.start, h.end) for h in ranks])
+    named: set[str] = {v for h in geo for k, v in h.payloads if k in (COUNTRY, DEMONYM)}
+    named |= {o.country for h in orgs for o in h.payloads if o.country}
+    for h in geo:
+        places = [v for k, v in h.payloads if k == PLACE]
+        if places and len(h.payloads) == len(places) and all(not _small(p) for p in places):
+            named |= {p.country for p in places[:1] if p.country}
+    locative = pack.lex.locative_prepositions
+    out: list[Hit] = []
+    prev_place: Place | None = None
+    for h in geo:
+        if rank_mask.contains(h.start, h.end):
+            continue
+        places = [v for k, v in h.payloads if k == PLACE]
+        others = tuple(p for p in h.payloads if p[0] != PLACE)
+        if not places:
+            out.append(h)
+            continue
+        after_city = prev_place is not None and text[h.start - 2 : h.start] == ", " and "." in h.key
+        if after_city and not others and all(p.country != prev_place.country for p in places):  # type: ignore[union-attr]
+            continue  # "Bogotá, D.C.": the city's own district, not a state elsewhere
+        fitting = [p for p in places if p.country in named] or places
+        before = text[max(0, h.start - 20) : h.start].split()
+        supported = [p for p in fitting if not _small(p) or p.country in named or (before and before[-1] in locative)]
+        if not supported and not others:  # a place of that name, but not the gazetteer's town: no country
+            supported = [Place(fitting[0].name, "place", None, None, None)]
+        payloads = others + tuple((PLACE, p) for p in supported)
+        out.append(Hit(h.start, h.end, h.key, payloads))
+        prev_place = supported[0] if supported[0].country else prev_place
+    return out
+
+
+def _small(place: Place) -> bool:
+    return bool(place.kind == "city" and 0 < place.population < SMALL_PLACE)
 
 
 def longest(hits: list[Hit]) -> list[Hit]:

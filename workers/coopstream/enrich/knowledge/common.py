@@ -40,6 +40,7 @@ class Place:
     country: str | None
     lat: float | None
     lon: float | None
+    population: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +132,8 @@ def _places(source: Source, countries: dict[str, CountryInfo]) -> list[tuple[str
     out: list[tuple[str, Place]] = []
     for n, row in source.rows("places.tsv", cols):
         country = _country_ref("places.tsv", n, row["country"], countries)
-        place = Place(row["name"], row["kind"], country, as_float(row["lat"]), as_float(row["lon"]))
+        population = int(float(row["population"])) if row["population"] else 0
+        place = Place(row["name"], row["kind"], country, as_float(row["lat"]), as_float(row["lon"]), population)
         out.extend((form, place) for form in [row["name"], *split_list(row["aliases"])])
     return out
 
