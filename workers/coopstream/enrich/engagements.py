@@ -139,7 +139,7 @@ class Scene:
     dateline_loc: Found | None
     body_start: int
     grammar: DateGrammar
-    theme_evidence: dict[str, list[tuple[int, int]]]
+    theme_positions: dict[str, tuple[int, ...]]  # themes in the article's order (best first): cue starts
     masked_dates: list[tuple[int, int]]  # dateline and caption dates: when the story was filed
 
 
@@ -200,7 +200,17 @@ def find_engagements(
     if len(chosen) > 1:
         for tid in [t for t in chosen if rules[t].only_alone]:
             del chosen[tid]
-    return [_describe(tid, chosen[tid], text, scene) for tid in ORDER if tid in chosen]
+    return [
+        _describe(tid, chosen[tid], text, scene, _near(sentences, starts, chosen[tid]))
+        for tid in ORDER
+        if tid in chosen
+    ]
+
+
+def _near(sentences: list[tuple[int, int]], starts: list[int], sent: tuple[int, int]) -> tuple[int, int]:
+    """The engagement's sentence with the one before and the one after it."""
+    i = bisect_left(starts, sent[0])
+    return sentences[max(0, i - 1)][0], sentences[min(len(sentences) - 1, i + 1)][1]
 
 
 def _has_op(starts: list[int], kinds: dict[int, Any], kind: str, a: int, b: int) -> bool:
@@ -212,7 +222,7 @@ def _inside(f: Found, a: int, b: int) -> bool:
     return any(a <= s and e <= b for s, e in f.mentions)
 
 
-def _describe(tid: str, sent: tuple[int, int], text: str, scene: Scene) -> EngagementFound:
+def _describe(tid: str, sent: tuple[int, int], text: str, scene: Scene, near: tuple[int, int]) -> EngagementFound:
     a, b = sent
     inside = [f for f in scene.found if _inside(f, a, b)]
     persons = [f.name for f in inside if f.type == "person"]
@@ -234,8 +244,13 @@ def _describe(tid: str, sent: tuple[int, int], text: str, scene: Scene) -> Engag
         country=_as_code(place.attributes.get("country")) if place else None,
         start_date=start,
         end_date=end,
-        topics=[t for t, spans in scene.theme_evidence.items() if any(a <= s < b for s, _ in spans)],
+        topics=[t for t, at in scene.theme_positions.items() if _any_within(at, *near)],
     )
+
+
+def _any_within(positions: tuple[int, ...], a: int, b: int) -> bool:
+    i = bisect_left(positions, a)
+    return i < len(positions) and positions[i] < b
 
 
 def _quoted_sentences(text: str, sentences: list[tuple[int, int]]) -> set[int]:

@@ -34,7 +34,6 @@ def event_data(
     provenance: dict[str, str],
     countries: dict[str, CountryInfo],
 ) -> dict[str, Any]:
-    theme_ids = [t.id for t in themes]
     return {
         "schema_version": SCHEMA_VERSION,
         "event_id": event_id,
@@ -54,7 +53,7 @@ def event_data(
             {"id": t.id, "label": t.label, "score": t.score, "evidence": [span(doc, s, e) for s, e in t.evidence]}
             for t in themes
         ],
-        "engagements": [_engagement(doc, e, theme_ids) for e in engagements],
+        "engagements": [_engagement(doc, e) for e in engagements],
         "extra": article.extra,
         "provenance": provenance,
     }
@@ -66,7 +65,7 @@ def _entity(doc: Document, f: Found) -> dict[str, Any]:
     return {"type": f.type, "name": f.name, "mentions": mentions, "attributes": attrs}
 
 
-def _engagement(doc: Document, e: EngagementFound, theme_ids: list[str]) -> dict[str, Any]:
+def _engagement(doc: Document, e: EngagementFound) -> dict[str, Any]:
     return {
         "type": e.type,
         "actors": e.actors,
@@ -75,7 +74,7 @@ def _engagement(doc: Document, e: EngagementFound, theme_ids: list[str]) -> dict
         "country": e.country,
         "start_date": e.start_date.isoformat() if e.start_date else None,
         "end_date": e.end_date.isoformat() if e.end_date else None,
-        "topics": theme_ids,
+        "topics": e.topics,
         "evidence": span(doc, *e.sentence),
     }
 

@@ -68,7 +68,7 @@ class Enricher:
             themes = score_themes(self.k.themes, pack.themes, doc.clean, hits, doc.sentences, set(counts), org_spans)
             month = doc.dateline_date.month if doc.dateline_date else None
             body_start = doc.dateline.start if doc.dateline else 0
-            evidence = {t.id: t.evidence for t in themes}
+            evidence = {t.id: t.positions for t in themes}
             scene = Scene(found, doc.year, month, dl_loc, body_start, pack.grammar, evidence, doc.filed_dates)
             engagements = find_engagements(self.k.engagements, pack.engagements, doc.clean, hits, doc.sentences, scene)
         return event_data(

@@ -31,7 +31,8 @@ class ThemeHit:
     id: str
     label: str
     score: float
-    evidence: list[tuple[int, int]]
+    evidence: list[tuple[int, int]]  # the first ``max_evidence`` distinct spans
+    positions: tuple[int, ...] = ()  # where every cue that counted starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +213,7 @@ def score_themes(
         score = round(1.0 - math.exp(-sum(per.values()) / params.saturation), 4)
         if score >= params.threshold:
             spans = _dedupe(evidence[tid])[: params.max_evidence]
-            out.append(ThemeHit(tid, params.labels[tid], score, spans))
+            out.append(ThemeHit(tid, params.labels[tid], score, spans, tuple(sorted(s for s, _ in evidence[tid]))))
     out.sort(key=lambda t: (-t.score, t.id))
     return out
 
