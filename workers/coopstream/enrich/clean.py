@@ -131,15 +131,14 @@ class OffsetMap:
 def clean(article: RawArticle, knowledge: Knowledge) -> Document:
     raw = article.text
     text, offsets = decode(raw)
-    text = blank(text, [p for pack in knowledge.packs.values() for p in pack.text.boilerplate])
+    text = blank(text, knowledge.furniture.spans(text))
     language = normalise_language(article.language) or knowledge.guesser.guess(text, article.title)
     pack = knowledge.pack(language) if language else knowledge.packs["en"]
     sents = sentences(text, pack)
     dl, dl_date = find_dateline(text, pack, knowledge)
-    stamps = [p for pk in knowledge.packs.values() for p in pk.text.stamps]
     published = (
         normalise_published(article.published_at)
-        or stamp_date(stamps, raw)
+        or stamp_date(knowledge.stamps, raw)
         or (dl_date.isoformat() if dl_date else None)
     )
     year = dl_date.year if dl_date else (int(published[:4]) if published else None)
@@ -195,9 +194,8 @@ def _copy(raw: str, a: int, b: int, out: list[str], size: int, offsets: OffsetMa
     return size
 
 
-def blank(text: str, patterns: list[re.Pattern[str]]) -> str:
-    """Replace page furniture by spaces, keeping every offset (and line breaks)."""
-    spans = sorted((m.start(), m.end()) for p in patterns for m in p.finditer(text) if m.end() > m.start())
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """Replace the given stretches (sorted) by spaces, keeping every offset (and line breaks)."""
     if not spans:
         return text
     out: list[str] = []

@@ -190,7 +190,7 @@ def normalise_published(value: str | None) -> str | None:
     return f"{d.isoformat()}T{hh:02d}:{mm:02d}:{ss:02d}{tz}"
 
 
-def stamp_date(patterns: list[re.Pattern[str]], raw: str) -> str | None:
+def stamp_date(patterns: tuple[re.Pattern[str], ...], raw: str) -> str | None:
     """A page's own publication stamp ("date 2023-09-13", "Publicado em 27/06/2025"): named groups y, m, d."""
     for pattern in patterns:
         m = pattern.search(raw)

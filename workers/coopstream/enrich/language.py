@@ -17,6 +17,7 @@ from coopstream.errors import KnowledgeError
 
 _WORD = re.compile(r"[a-zà-öø-ÿ]+")
 _LETTER = re.compile(r"[^\W\d_]")
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
 SAMPLE = 2000  # characters of the body read
 MIN_LETTERS = 20  # fewer letters: no guess
@@ -43,13 +44,14 @@ class LanguageGuesser:
 
     def guess(self, text: str, title: str | None = None) -> str | None:
         sample = " ".join(text[:SAMPLE].split())
-        if title and len(_LETTER.findall(sample)) < 200:
-            sample = " ".join(title.split()) + " " + sample
-        letters = _LETTER.findall(sample)
-        if len(letters) < MIN_LETTERS:
-            return None
-        if sum(c.isupper() for c in letters) > 0.8 * len(letters):
-            sample = sample.lower()  # a headline in capitals reads as noise otherwise
+        if len(sample) < 400:  # a short text: the title helps, capitals and letters are counted
+            if title:
+                sample = " ".join(title.split()) + " " + sample
+            letters = _LETTER.findall(sample)
+            if len(letters) < MIN_LETTERS:
+                return None
+            if len(_UPPER.findall(sample)) > 0.8 * len(letters):
+                sample = sample.lower()  # a headline in capitals reads as noise otherwise
         decided = self._by_words(sample)
         return decided if decided is not None else self._by_model(sample)
 

@@ -10,13 +10,14 @@ folder. An operator points ``knowledge_dir`` at a folder of replacements laid ou
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from coopstream.enrich.engagements import TypeRule, load_rules
 from coopstream.enrich.knowledge.common import Common, load_common
 from coopstream.enrich.knowledge.files import Source
-from coopstream.enrich.knowledge.language import OP, ORG, PLACE, LanguagePack
+from coopstream.enrich.knowledge.language import OP, ORG, PLACE, Furniture, LanguagePack
 from coopstream.enrich.language import LanguageGuesser
 from coopstream.enrich.themes import ThemeParams
 from coopstream.errors import KnowledgeError
@@ -32,6 +33,8 @@ class Knowledge:
     packs: dict[str, LanguagePack]
     neutral: LanguagePack  # no language's knowledge: only the language-independent passes run
     guesser: LanguageGuesser
+    furniture: Furniture  # every language's page furniture (an English page may wrap a Spanish caption)
+    stamps: tuple[re.Pattern[str], ...]  # every language's publication stamps
     digest: str
 
     def pack(self, language: str | None) -> LanguagePack:
@@ -52,4 +55,6 @@ def load_knowledge(knowledge_dir: Path | None = None, themes_file: Path | None =
         raise KnowledgeError("knowledge: no en/ folder (English is the fallback language)")
     neutral = LanguagePack("", None, common, themes, rules)
     guesser = LanguageGuesser({code: pack.text.detect_words for code, pack in packs.items()})
-    return Knowledge(common, themes, rules, packs, neutral, guesser, source.digest.hexdigest()[:16])
+    furniture = Furniture([p for pack in packs.values() for p in pack.text.boilerplate])
+    stamps = tuple(p for pack in packs.values() for p in pack.text.stamps)
+    return Knowledge(common, themes, rules, packs, neutral, guesser, furniture, stamps, source.digest.hexdigest()[:16])

@@ -68,6 +68,28 @@ class TextRules:
     detect_words: frozenset[str]
 
 
+class Furniture:
+    """Page furniture of every language at once: whole-line patterns ("^...$") are tried on the short
+    lines only, in one alternation; the others are searched in the text."""
+
+    MAX_LINE = 300
+
+    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+        lines = [p.pattern for p in patterns if p.pattern.startswith("^") and p.pattern.endswith("$")]
+        self.line = re.compile("|".join(f"(?:{p[1:-1]})" for p in lines)) if lines else None
+        self.inline = [p for p in patterns if p.pattern not in lines]
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        out = [(m.start(), m.end()) for p in self.inline for m in p.finditer(text) if m.end() > m.start()]
+        if self.line is not None:
+            pos = 0
+            for line in text.split("\n"):
+                if line and len(line) <= self.MAX_LINE and self.line.fullmatch(line):
+                    out.append((pos, pos + len(line)))
+                pos += len(line) + 1
+        return sorted(out)
+
+
 class LanguagePack:
     """Everything the passes know of one language, compiled at start-up; read-only afterwards."""
 
