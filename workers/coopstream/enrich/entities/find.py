@@ -53,8 +53,9 @@ def _local(view: TextView, rules: people.PeopleRules | None, dateline_country: s
     """The finders that read one window's tokens, in the order that settles ties."""
     cands: list[Candidate] = []
     if rules is not None:
-        cands += people.ranked(view, rules)
-        cands += people.titled(view, rules)
+        titles = people.TitleExtents(view, rules)
+        cands += people.ranked(view, rules, titles)
+        cands += people.titled(view, titles)
         cands += vessels(view)
         cands += organizations.acronyms(view, dateline_country)
     cands += organizations.known_orgs(view)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -13,7 +14,7 @@ from coopstream.enrich.entities.words import org_strong
 from coopstream.enrich.knowledge.language import LanguagePack, RankInfo, TitleInfo
 from coopstream.enrich.knowledge.matcher import Hit, Matcher
 from coopstream.enrich.spans import Mask
-from coopstream.enrich.tokens import Token
+from coopstream.enrich.tokens import Chunk, Token
 
 
 class PeopleRules:
@@ -92,10 +93,9 @@ def _span_of(view: TextView, toks: list[Token]) -> tuple[int, int, str]:
     return start, end, view.text[start:end]
 
 
-def ranked(view: TextView, rules: PeopleRules) -> list[Candidate]:
+def ranked(view: TextView, rules: PeopleRules, titles: TitleExtents) -> list[Candidate]:
     text = view.text
     hits = view.ranks
-    titles = TitleExtents(view, rules)
     out: list[Candidate] = []
     for n, h in enumerate(hits):
         if n + 1 < len(hits) and hits[n + 1].start <= h.end + 1:
@@ -281,6 +281,12 @@ def _role_after(view: TextView, rules: PeopleRules, end: int) -> str | None:
     return role
 
 
+def _chunk_holding(view: TextView, by_start: dict[int, Chunk], offset: int) -> Chunk | None:
+    i = bisect_right(view.chunk_starts, offset) - 1
+    chunk = by_start.get(view.chunk_starts[i]) if i >= 0 else None
+    return chunk if chunk is not None and chunk.start <= offset < chunk.end else None
+
+
 class TitleExtents:
     """Each title of a window with its complement: "Minister of Defense", "Jefe del Comando Conjunto de
     las Fuerzas Armadas" (a known name, capitalised words up to a given name, or a capitalised chunk)."""
@@ -292,7 +298,7 @@ class TitleExtents:
             known_ends[h.start] = max(known_ends.get(h.start, 0), h.end)
         chunk_end = {c.start: c.end for c in view.chunks}
         chunk_of_end = {c.end: c for c in view.chunks}
-        chunk_of_token = {t.start: c for c in view.chunks for t in c.tokens}
+        chunk_start = {c.start: c for c in view.chunks}
         self.extents: list[tuple[Hit, int]] = []
         self.ending: dict[int, str] = {}
         for h in view.titles:
@@ -320,7 +326,7 @@ class TitleExtents:
                 end = comp
             if info.takes_of and end == h.end and rules.title_link and rules.title_link.match(text, end, end + 80):
                 continue  # "Minister of ..." whose complement is not a name
-            rest = chunk_of_token.get(view.tokens[view.token_at(h.start)].start) if view.tokens else None
+            rest = _chunk_holding(view, chunk_start, h.start)
             if rest is not None and rest.end > end and text[rest.end : rest.end + 2] == ", ":
                 tail = [t.text for t in rest.tokens if t.start >= end]
                 if not any(w in view.pack.given_names or w in view.pack.lex.coordinators for w in tail):
@@ -342,13 +348,13 @@ _APPOSITION_ENDS = (",", ".", ";", ")", "")
 _BEFORE = re.compile(r"(?:\s*\([^()]{1,20}\))?,?\s+$")
 
 
-def titled(view: TextView, rules: PeopleRules) -> list[Candidate]:
+def titled(view: TextView, titles: TitleExtents) -> list[Candidate]:
     """ "Minister of Defense Jorge Chavez", "U.S. Ambassador to Colombia Margaret L. Ashford",
     "Minister of National Security, Anil Persad", "Peruvian Minister of Defense ..."."""
     text = view.text
     lowercase_ok = view.pack.lex.titles_lowercase
     out: list[Candidate] = []
-    for h, end in TitleExtents(view, rules).extents:
+    for h, end in titles.extents:
         if not h.key[0].isupper() and not lowercase_ok:
             continue
         appositive = text[end : end + 2] == ", "
