@@ -38,8 +38,11 @@ def _is_language(text: str, pack: LanguagePack, start: int, end: int) -> bool:
     return follower is None or follower.group(1) in lex.function_words
 
 
-def count_countries(text: str, pack: LanguagePack, matches: Matches, found: list[Found]) -> Counter[str]:
-    """Country codes with their mention counts."""
+def count_countries(
+    text: str, pack: LanguagePack, matches: Matches, found: list[Found], with_organizations: bool = False
+) -> Counter[str]:
+    """Country codes with their mention counts. Without a language's knowledge (no country names nor
+    demonyms) the countries of the organizations the gazetteer knows count too."""
     counts: Counter[str] = Counter()
     opaque = Mask(len(text), _opaque_spans(found))
     loc_spans = {m for f in found if f.type == "location" for m in f.mentions}
@@ -56,6 +59,8 @@ def count_countries(text: str, pack: LanguagePack, matches: Matches, found: list
             counts[value.country] += 1
     for f in found:
         code = f.attributes.get("country")
+        if with_organizations and f.type == "organization" and isinstance(code, str) and code:
+            counts[code] += len(f.mentions)
         if f.type != "location" or not isinstance(code, str) or not code:
             continue
         extra = sum(1 for m in f.mentions if m not in matches.geo_spans)

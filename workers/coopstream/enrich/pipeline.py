@@ -58,7 +58,7 @@ class Enricher:
         assert pack is not None
         rules = self._people.get(pack.code)
         found, matches = find_entities(doc.clean, doc.sentences, pack, self.k, rules, doc.dateline)
-        counts = count_countries(doc.clean, pack, matches, found)
+        counts = count_countries(doc.clean, pack, matches, found, with_organizations=not pack.complete)
         themes: list[ThemeHit] = []
         engagements: list[EngagementFound] = []
         dl_loc = _dateline_location(doc, found)

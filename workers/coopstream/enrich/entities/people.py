@@ -60,18 +60,21 @@ def name_tokens(view: TextView, i: int, limit: int = 5) -> list[Token]:
         i += 1
         if i < len(toks) and toks[i].text == ".":
             i += 1
-    while i < len(toks) and len(out) < limit:
+    words = 0  # capitalised words so far (particles do not count toward the limit)
+    while i < len(toks) and words < limit:
         t = toks[i]
         if out and "\n" in text[out[-1].end : t.start]:
             break
         if t.cap and t.word and t.text not in lex.org_heads and t.text not in lex.country_prefixes:
             if len(t.text) == 1 and i + 1 < len(toks) and toks[i + 1].text == ".":
                 out.append(t)  # an initial; its period follows
+                words += 1
                 i += 2
                 continue
             if t.text in lex.person_stop and t.text not in pack.given_names:
                 break
             out.append(t)
+            words += 1
             i += 1
             continue
         if out and t.text in lex.name_particles:

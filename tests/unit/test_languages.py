@@ -1,0 +1,169 @@
+"""Spanish and Portuguese knowledge, and the routing of an article to a language's knowledge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from coopstream.enrich import Enricher, Knowledge
+from coopstream.enrich.clean import clean
+from coopstream.schemas import EnrichedEvent, RawArticle
+
+
+def enrich(enricher: Enricher, text: str, language: str | None = None, **fields: Any) -> EnrichedEvent:
+    return enricher.enrich(RawArticle(id="t", text=text, language=language, **fields), processed_at="t")
+
+
+def persons(event: EnrichedEvent) -> dict[str, dict[str, Any]]:
+    return {e.name: dict(e.attributes) for e in event.entities if e.type == "person"}
+
+
+def names(event: EnrichedEvent, etype: str) -> set[str]:
+    return {e.name for e in event.entities if e.type == etype}
+
+
+# ---------------------------------------------------------------------------- language routing
+
+
+def test_the_given_language_wins(knowledge: Knowledge) -> None:
+    doc = clean(
+        RawArticle(id="t", text="The minister visited Lima and met the commander.", language="es-PE"), knowledge
+    )
+    assert doc.language == "es" and doc.pack is knowledge.packs["es"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("El comandante del Comando Sur visitó Lima para reunirse con el ministro de Defensa del Perú.", "es"),
+        ("O ministro da Defesa Nacional recebeu o comandante em Luanda nesta quinta-feira.", "pt"),
+        ("The commander of U.S. Southern Command visited Lima to meet the minister of defense.", "en"),
+        ("SOUTHCOM COMMANDER VISITS PERU FOR TALKS ON SECURITY", "en"),
+        ("Le ministre de la Défense a reçu le commandant à Paris pour parler de sécurité maritime.", "fr"),
+    ],
+)
+def test_the_language_is_guessed(knowledge: Knowledge, text: str, language: str) -> None:
+    assert knowledge.guesser.guess(text) == language
+
+
+def test_too_little_text_has_no_language(knowledge: Knowledge) -> None:
+    assert knowledge.guesser.guess("Lima") is None
+
+
+def test_a_language_without_knowledge_runs_the_language_independent_passes(enricher: Enricher) -> None:
+    text = "Le commandant de l'U.S. Southern Command a rencontré à Lima le ministre et la Marina de Guerra del Perú."
+    event = enrich(enricher, text)
+    assert event.language == "fr"
+    assert "U.S. Southern Command" in names(event, "organization")
+    assert not event.themes and not event.engagements and not names(event, "person")
+    assert {"US", "PE"} <= {c.code for c in event.countries}
+
+
+# ---------------------------------------------------------------------------- Spanish
+
+
+def test_spanish_ranks_titles_and_names(enricher: Enricher) -> None:
+    text = (
+        "LIMA, Perú (17 de septiembre de 2025) — El comandante del Comando Sur de los Estados Unidos (SOUTHCOM), "
+        "almirante de la Armada de EE. UU. Raymond C. Ellery, visitó el Perú del 15 al 17 de septiembre. "
+        "Se reunió con el Jefe del Comando Conjunto de las Fuerzas Armadas (CCFFAA), General de Ejército "
+        "Julio César de la Puente Ugarte, y con el Ministro de Defensa, Ricardo Antonio Salcedo del Águila."
+    )
+    event = enrich(enricher, text, "es")
+    people = persons(event)
+    assert people["Raymond C. Ellery"]["rank"] == "almirante"
+    assert people["Raymond C. Ellery"]["grade"] == "O-10"  # U.S. personnel: the U.S. grade
+    assert people["Raymond C. Ellery"]["affiliation"] == "US"
+    assert people["Raymond C. Ellery"]["title"] == "comandante del Comando Sur de los Estados Unidos"
+    assert people["Julio César de la Puente Ugarte"]["rank"] == "General de Ejército"
+    assert "grade" not in people["Julio César de la Puente Ugarte"]  # a non-NATO general: rank only
+    assert people["Ricardo Antonio Salcedo del Águila"]["title"] == "Ministro de Defensa"
+    orgs = {e.name: e.attributes for e in event.entities if e.type == "organization"}
+    assert orgs["Comando Sur de los Estados Unidos"]["acronym"] == "SOUTHCOM"  # as the article defines it
+    assert orgs["Comando Sur de los Estados Unidos"]["country"] == "US"
+    assert "Joint Command of the Armed Forces of Peru" in orgs  # the knowledge's one name in every language
+    assert event.dateline is not None and event.dateline.date == "2025-09-17" and event.dateline.country == "PE"
+    assert {c.code for c in event.countries} == {"PE", "US"}
+
+
+def test_field_grades_hold_for_every_country(enricher: Enricher) -> None:
+    people = persons(enrich(enricher, "El Capitán de Navío Andrés Felipe Rojas Cárdenas dirigió el operativo.", "es"))
+    assert people["Andrés Felipe Rojas Cárdenas"]["grade"] == "O-6"
+    assert people["Andrés Felipe Rojas Cárdenas"]["nato_grade"] == "OF-5"
+
+
+def test_spanish_country_forms_and_demonyms(enricher: Enricher) -> None:
+    event = enrich(enricher, "Las tropas peruanas y estadounidenses entrenaron con la Armada de Chile en EE. UU.", "es")
+    assert {"PE", "US", "CL"} <= {c.code for c in event.countries}
+    mexico = enrich(enricher, "Los Estados Unidos Mexicanos firmaron el acuerdo con Guatemala.", "es")
+    assert {c.code for c in mexico.countries} == {"MX", "GT"}
+
+
+def test_rank_words_inside_other_names_name_no_one(enricher: Enricher) -> None:
+    text = 'El buque ARA "Contraalmirante Cordero" zarpó de Comodoro Rivadavia rumbo a Cabo Verde.'
+    event = enrich(enricher, text, "es")
+    assert not names(event, "person")
+
+
+def test_spanish_themes_and_engagements(enricher: Enricher) -> None:
+    text = (
+        "BOGOTÁ, Colombia (3 de marzo de 2025) — La Armada de Colombia y la Guardia Costera de los Estados Unidos "
+        "firmaron un memorando de entendimiento para combatir el narcotráfico y la pesca ilegal en el Pacífico. "
+        "Durante la ceremonia, el comandante de la Armada destacó la cooperación contra el crimen organizado "
+        "transnacional y las incautaciones de cocaína."
+    )
+    event = enrich(enricher, text, "es")
+    themes = {t.id for t in event.themes}
+    assert {"counter_narcotics", "iuu_fishing", "counter_transnational_crime"} <= themes
+    assert "agreement" in {e.type for e in event.engagements}
+
+
+def test_agreeing_is_not_signing(enricher: Enricher) -> None:
+    event = enrich(enricher, "Ambas partes acordaron ampliar la cooperación en seguridad marítima con Colombia.", "es")
+    assert "agreement" not in {e.type for e in event.engagements}
+
+
+# ---------------------------------------------------------------------------- Portuguese
+
+
+def test_portuguese_ranks_titles_and_places(enricher: Enricher) -> None:
+    text = (
+        "LUANDA, Angola, 12 de março de 2025 – O comandante do Comando dos Estados Unidos para a África, "
+        "general do Exército norte-americano Michael E. Langley, reuniu-se com o ministro da Defesa Nacional, "
+        "João Ernesto dos Santos, e visitou a Marinha de Guerra Angolana. O coordenador, Tenente-Coronel "
+        "Aviador Fábio Henrique Lima, explicou o programa."
+    )
+    event = enrich(enricher, text, "pt")
+    people = persons(event)
+    assert people["Michael E. Langley"]["affiliation"] == "US"
+    assert people["Michael E. Langley"]["grade"] == "O-10"
+    assert "João Ernesto dos Santos" in people
+    assert people["Fábio Henrique Lima"]["rank"] == "Tenente-Coronel"
+    assert people["Fábio Henrique Lima"]["grade"] == "O-5"
+    assert {c.code for c in event.countries} == {"AO", "US"}  # Lima the surname gives no Peru, Coronel no Chile
+    assert {"meeting", "visit"} <= {e.type for e in event.engagements}
+
+
+def test_portuguese_dates(knowledge: Knowledge) -> None:
+    grammar = knowledge.packs["pt"].grammar
+    assert grammar is not None
+    start, end = grammar.find_range("de 13 a 15 de setembro de 2023", None)
+    assert (start.isoformat(), end.isoformat()) == ("2023-09-13", "2023-09-15")  # type: ignore[union-attr]
+    start, end = grammar.find_range("Entre 9 e 18 de abril", 2025)
+    assert (start.isoformat(), end.isoformat()) == ("2025-04-09", "2025-04-18")  # type: ignore[union-attr]
+    assert grammar.parse_full("24 de Julho de 2025").isoformat() == "2025-07-24"  # type: ignore[union-attr]
+
+
+def test_spanish_ranges_across_a_year_end(knowledge: Knowledge) -> None:
+    grammar = knowledge.packs["es"].grammar
+    assert grammar is not None
+    start, end = grammar.find_range("del 30 de diciembre al 2 de enero de 2025", None)
+    assert (start.isoformat(), end.isoformat()) == ("2024-12-30", "2025-01-02")  # type: ignore[union-attr]
+
+
+def test_english_ranges_across_a_year_end(knowledge: Knowledge) -> None:
+    grammar = knowledge.packs["en"].grammar
+    assert grammar is not None
+    start, end = grammar.find_range("from Dec. 30 – Jan. 2", 2025)
+    assert (start.isoformat(), end.isoformat()) == ("2025-12-30", "2026-01-02")  # type: ignore[union-attr]
