@@ -75,8 +75,9 @@ class Run:
         self.worker.wait_ready(timeout=90)
         return self.worker
 
-    def produce(self, records: list[tuple[bytes, bytes]], rate: float | None = None,
-                sent: dict[bytes, float] | None = None) -> dict[bytes, float]:
+    def produce(
+        self, records: list[tuple[bytes, bytes]], rate: float | None = None, sent: dict[bytes, float] | None = None
+    ) -> dict[bytes, float]:
         """Publish ``records`` (paced at ``rate`` per second when given); note each key's send time in ``sent``."""
         from kafka import KafkaProducer
 
@@ -160,8 +161,9 @@ def main() -> dict[str, Any]:
                 p50, p99, n = latency(broker, tmp, delivery, half)
                 entry.update({"latency_rate": round(half, 1), "p50_ms": round(p50, 1), "p99_ms": round(p99, 1),
                               "latency_articles": n})  # fmt: skip
-                print(f"  latency    {delivery:14s} at {half:.1f}/s: p50 {p50:.0f} ms, p99 {p99:.0f} ms",
-                      file=sys.stderr)
+                print(
+                    f"  latency    {delivery:14s} at {half:.1f}/s: p50 {p50:.0f} ms, p99 {p99:.0f} ms", file=sys.stderr
+                )
     ceiling = figures["at-least-once/identity"]["articles_per_s"]
     for key in ("at-least-once/full", "exactly-once/full", "at-least-once/identity"):
         figures[key]["ratio_to_ceiling"] = round(figures[key]["articles_per_s"] / ceiling, 3)
@@ -180,8 +182,10 @@ def _print_table(f: dict[str, Any]) -> None:
         p50 = f"{e['p50_ms']:8.0f}" if "p50_ms" in e else f"{'-':>8s}"
         p99 = f"{e['p99_ms']:8.0f}" if "p99_ms" in e else f"{'-':>8s}"
         print(f"{label:34s} {e['articles_per_s']:11.1f} {e['ratio_to_ceiling']:10.1%} {p50} {p99}")
-    print("latency: produce time of the raw article to receipt of its event by a read_committed reader, "
-          "at half the mode's throughput")
+    print(
+        "latency: produce time of the raw article to receipt of its event by a read_committed reader, "
+        "at half the mode's throughput"
+    )
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ def main() -> int:
     print(core.report(fig))
     print("\n== hostile texts ==")
     results["pathological"] = fig = pathological.main()
+    fig["big"] = pathological.big_articles()
     print(pathological.report(fig))
     if "--no-e2e" not in sys.argv:
         import e2e

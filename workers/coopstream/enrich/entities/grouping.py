@@ -93,7 +93,7 @@ def group(pack: LanguagePack, knowledge: Knowledge, kept: list[Candidate]) -> li
 
 
 def org_lookup(pack: LanguagePack, name: str) -> list[OrgInfo]:
-    return [v for k, v in pack.names.lookup(name) if k == ORG]
+    return [v for k, v in pack.lookup(name) if k == ORG]
 
 
 def _infer_org(pack: LanguagePack, g: Found) -> None:

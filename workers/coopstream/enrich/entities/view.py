@@ -45,7 +45,7 @@ class Matches:
 
 
 def match_names(text: str, pack: LanguagePack, knowledge: Knowledge) -> Matches:
-    hits = pack.names.find_kinds(text)
+    hits = pack.find_kinds(text)
     geo = _merge([*_tagged(hits, COUNTRY), *_tagged(hits, DEMONYM), *_tagged(hits, PLACE)])
     geo = _resolve_ambiguous(text, pack, geo)
     ranks = longest(hits.get(RANK, []))
@@ -112,11 +112,11 @@ class TextView:
 
     def lookup_geo(self, name: str) -> list[tuple[str, Any]]:
         """What the knowledge says a written name is: countries and demonyms first, then places."""
-        found = self.pack.names.lookup(name)
+        found = self.pack.lookup(name)
         return [p for p in found if p[0] in (COUNTRY, DEMONYM)] + [p for p in found if p[0] == PLACE]
 
     def org_lookup(self, name: str) -> list[Any]:
-        return [v for k, v in self.pack.names.lookup(name) if k == ORG]
+        return [v for k, v in self.pack.lookup(name) if k == ORG]
 
     def token_at(self, offset: int) -> int:
         """Index of the first token starting at or after ``offset``."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from coopstream.enrich.engagements import TypeRule, load_rules
 from coopstream.enrich.knowledge.common import Common, load_common
 from coopstream.enrich.knowledge.files import Source
-from coopstream.enrich.knowledge.language import OP, ORG, PLACE, Furniture, LanguagePack
+from coopstream.enrich.knowledge.language import OP, ORG, PLACE, Furniture, LanguagePack, common_names
 from coopstream.enrich.language import LanguageGuesser
 from coopstream.enrich.themes import ThemeParams
 from coopstream.errors import KnowledgeError
@@ -50,10 +50,11 @@ def load_knowledge(knowledge_dir: Path | None = None, themes_file: Path | None =
         packaged = ThemeParams.from_spec(Source().json("themes.json"), "themes.json")
         themes = dataclasses.replace(themes, taxonomy=frozenset(packaged.labels))
     rules = load_rules(source.json("engagements.json"), "engagements.json")
-    packs = {lang: LanguagePack(lang, source, common, themes, rules) for lang in source.languages()}
+    shared = common_names(common)
+    packs = {lang: LanguagePack(lang, source, common, themes, rules, shared) for lang in source.languages()}
     if "en" not in packs:
         raise KnowledgeError("knowledge: no en/ folder (English is the fallback language)")
-    neutral = LanguagePack("", None, common, themes, rules)
+    neutral = LanguagePack("", None, common, themes, rules, shared)
     guesser = LanguageGuesser({code: pack.text.detect_words for code, pack in packs.items()})
     furniture = Furniture([p for pack in packs.values() for p in pack.text.boilerplate])
     stamps = tuple(p for pack in packs.values() for p in pack.text.stamps)

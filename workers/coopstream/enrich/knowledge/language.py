@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from coopstream.enrich.dates import DateGrammar
 from coopstream.enrich.engagements import EngagementCues, TypeRule
@@ -90,6 +91,18 @@ class Furniture:
         return sorted(out)
 
 
+def common_names(common: Common) -> Matcher:
+    """The language-independent names, compiled once for every language."""
+    names = Matcher()
+    for written, place in common.places:
+        names.add(written, (PLACE, place))
+    for written, org in common.orgs:
+        names.add(written, (ORG, org))
+    for written, op in common.ops:
+        names.add(written, (OP, op))
+    return names.build()
+
+
 class LanguagePack:
     """Everything the passes know of one language, compiled at start-up; read-only afterwards."""
 
@@ -100,9 +113,11 @@ class LanguagePack:
         common: Common,
         theme_params: ThemeParams,
         rules: dict[str, TypeRule],
+        common_names: Matcher,
     ) -> None:
         self.code = code
         self.common = common
+        self.common_names = common_names  # shared by every language: places, organizations, operations
         self.names = Matcher()
         self.cues = Matcher(casefold=True)
         self.country_names: dict[str, str] = {}
@@ -116,12 +131,6 @@ class LanguagePack:
         self.text = TextRules((), (), frozenset(), frozenset())
         if source is not None:
             self._load(source, theme_params, rules)
-        for written, place in common.places:  # the language-independent names, after the language's own
-            self.names.add(written, (PLACE, place))
-        for written, org in common.orgs:
-            self.names.add(written, (ORG, org))
-        for written, op in common.ops:
-            self.names.add(written, (OP, op))
         self.names.build()
         self.cues.build()
         codes = {c for c in self.lex.country_prefixes.values() if c in common.countries}
@@ -145,6 +154,17 @@ class LanguagePack:
             w for h in self.lex.strong_place_heads for w in (h.split()[0], h.split()[-1])
         )
         self.head_phrase_words = frozenset(w for p in self.lex.org_head_phrases for w in p.split())
+
+    def lookup(self, name: str) -> tuple[Any, ...]:
+        """Every payload of a written name: the language's own first, then the language-independent ones."""
+        return self.names.lookup(name) + self.common_names.lookup(name)
+
+    def find_kinds(self, text: str) -> dict[Any, list[Any]]:
+        """The hits of each kind of name in ``text``, the language's and the language-independent ones."""
+        hits = self.names.find_kinds(text)
+        for kind, found in self.common_names.find_kinds(text).items():
+            hits.setdefault(kind, []).extend(found)
+        return hits
 
     @property
     def complete(self) -> bool:
