@@ -7,10 +7,11 @@ STAMP := $(VENV)/.installed
 AUDIT_VENV := build/audit-venv
 KAFKA_PORT ?= 9092
 export KAFKA_PORT
+LINT_PATHS := workers schemas tests bench tools security deploy/tools
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup test-tools demo test test-unit lint bench broker-up broker-down schemas lock audit clean
+.PHONY: help setup test-tools demo test test-unit lint format bench broker-up broker-down schemas lock audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -39,9 +40,14 @@ test: $(STAMP) test-tools ## run every test: unit, integration (a real Kafka bro
 test-unit: $(STAMP) ## run the unit tests only (no broker)
 	$(BIN)/python -m pytest tests/unit
 
-lint: $(STAMP) ## ruff and mypy
-	$(BIN)/ruff check workers schemas tests bench tools security
+lint: $(STAMP) ## ruff check, ruff format --check, mypy (strict for the package)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
+
+format: $(STAMP) ## ruff's safe fixes, then ruff format
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
 
 bench: $(STAMP) ## benchmarks: offline throughput and memory, end to end through the broker
 	$(BIN)/python bench/run.py
@@ -60,10 +66,10 @@ audit: $(STAMP) ## audit requirements.lock for known vulnerabilities (pip-audit;
 		--progress-spinner off --desc on
 
 broker-up: $(STAMP) ## start the development Apache Kafka on 127.0.0.1:$(KAFKA_PORT)
-	$(BIN)/python -m coopstream.devbroker up --port $(KAFKA_PORT)
+	$(BIN)/python -m coopstream.dev.broker up --port $(KAFKA_PORT)
 
 broker-down: $(STAMP) ## stop the development Apache Kafka
-	$(BIN)/python -m coopstream.devbroker down --port $(KAFKA_PORT)
+	$(BIN)/python -m coopstream.dev.broker down --port $(KAFKA_PORT)
 
 clean: ## remove the virtualenv and caches (keeps the fetched Kafka)
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

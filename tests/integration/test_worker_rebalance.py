@@ -6,9 +6,10 @@ import re
 import time
 
 import pytest
-from conftest import Stack, covers, ids_of, many_articles
 
-from coopstream.stream.process import WorkerProcess
+from coopstream.dev.process import WorkerProcess
+from support.articles import covers, ids_of, many_articles
+from support.stack import Stack
 
 pytestmark = pytest.mark.integration
 
@@ -35,8 +36,11 @@ def test_a_second_worker_joins_mid_stream_without_loss(stack: Stack) -> None:
     a = stack.worker("a", group_instance_id="pod-a")
     _wait(lambda: _metric(a, "coopstream_events_published_total") >= 40, 60, "worker a to publish")
     b = stack.worker("b", group_instance_id="pod-b")  # ready: it holds partitions (or is explicitly idle)
-    _wait(lambda: _metric(a, "coopstream_assigned_partitions") + _metric(b, "coopstream_assigned_partitions") == 3,
-          30, "the three partitions to be shared")  # fmt: skip
+    _wait(
+        lambda: _metric(a, "coopstream_assigned_partitions") + _metric(b, "coopstream_assigned_partitions") == 3,
+        30,
+        "the three partitions to be shared",
+    )
     assert _metric(a, "coopstream_assigned_partitions") >= 1 and _metric(b, "coopstream_assigned_partitions") >= 1
     stack.produce_articles(second_half)
     everything = {x["id"] for x in first_half + second_half}

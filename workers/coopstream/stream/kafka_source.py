@@ -160,6 +160,13 @@ class KafkaSource:
         counts = [v for metrics in groups.values() for k, v in metrics.items() if k == "connection-count"]
         return any(count and count > 0 for count in counts)
 
+    def last_heard(self) -> float | None:
+        # kafka-python keeps the time of the last heartbeat answer (time.monotonic) on its coordinator, which a
+        # broker that stopped answering (frozen, partitioned away) leaves behind while the sockets stay open.
+        heartbeat = getattr(getattr(self._consumer, "_coordinator", None), "heartbeat", None)
+        last = getattr(heartbeat, "last_receive", None)
+        return float(last) if isinstance(last, int | float) and last != float("-inf") else None
+
     def stable(self) -> bool:
         return bool(self._consumer.group_metadata().state == MemberState.STABLE)
 
