@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -150,3 +151,58 @@ def test_the_operations_doc_covers_every_setting_exit_code_and_metric() -> None:
     for family in registry.collect():
         name = family.name + ("_total" if family.type == "counter" else "")
         assert f"`{name}" in doc, name
+
+
+def test_unknown_variables_stop_start_up_with_the_closest_setting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COOPSTREAM_BATCHSIZE", "10")
+    monkeypatch.setenv("COOPSTREAM_CACHE_DIR", "/tmp")  # the development broker's cache: not a setting, known
+    assert main(["run"]) == 3
+    err = capsys.readouterr().err
+    assert "COOPSTREAM_BATCHSIZE is not a setting: did you mean COOPSTREAM_BATCH_SIZE?" in err
+    assert "CACHE_DIR" not in err
+
+
+def test_enumerated_values_in_any_case_and_urls_refused() -> None:
+    s = Settings(delivery="Exactly-Once", log_format="JSON", security_protocol="plaintext", log_level="DEBUG")  # type: ignore[arg-type]
+    got = (s.delivery, s.log_format, s.security_protocol, s.log_level)
+    assert got == ("exactly-once", "json", "PLAINTEXT", "debug")
+    with pytest.raises(ValueError, match="is a URL; a bootstrap server is host:port"):
+        Settings(bootstrap_servers="http://kafka:9092")
+
+
+def test_a_bad_flag_under_a_subcommand_prints_that_subcommands_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv, usage in (
+        (["run", "--batchsize", "3"], "usage: coopstream run "),
+        (["topics", "create", "--nope"], "usage: coopstream topics create "),
+    ):
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        assert info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith(usage) and "unrecognized arguments" in err, err
+
+
+def test_topics_are_sized_for_the_records_the_settings_accept() -> None:
+    from coopstream.stream.admin import input_limit_bytes, output_limit_bytes, topic_configs
+    from coopstream.stream.kafka_sink import producer_options
+
+    s = Settings(max_record_bytes=5 * 1024 * 1024)
+    configs = topic_configs(s)
+    assert int(configs[s.input_topic]["max.message.bytes"]) == input_limit_bytes(s) > s.max_record_bytes
+    for topic in (s.output_topic, s.engagements_topic, s.dlq_topic):
+        assert int(configs[topic]["max.message.bytes"]) == output_limit_bytes(s) > 2 * s.max_record_bytes
+    assert producer_options(s, transactional=False)["max_request_size"] == output_limit_bytes(s)
+
+
+def test_schemas_check_outside_a_checkout_says_the_files_are_missing(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "coopstream", "schemas", "check"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert proc.returncode == 1
+    assert "raw-article.schema.json" in proc.stderr and "missing" in proc.stderr and "checkout" in proc.stderr
+    assert "differs" not in proc.stderr

@@ -49,7 +49,7 @@ class Health:
         self._partitions = 0
         self._waiting: tuple[str, float] | None = None  # what the loop waits on the brokers for, since when
         self._stopping = False
-        self._last_heard: float | None = None  # when the brokers last answered the group's heartbeats
+        self._last_heard: Callable[[], float | None] | None = None  # when the brokers last answered a heartbeat
 
     def polled(self) -> None:
         with self._lock:
@@ -59,10 +59,11 @@ class Health:
         with self._lock:
             self._connected = connected
 
-    def set_last_heard(self, when: float | None) -> None:
-        """When (on this object's clock) the group coordinator last answered a heartbeat; None: not known yet."""
+    def watch_brokers(self, last_heard: Callable[[], float | None]) -> None:
+        """``last_heard()``: when (on this object's clock) the group coordinator last answered a heartbeat, None
+        before the first. Asked on every readiness probe, so a silent broker shows while the loop is blocked."""
         with self._lock:
-            self._last_heard = when
+            self._last_heard = last_heard
 
     def set_assignment(self, partitions: int) -> None:
         """A rebalance completed: this worker holds ``partitions`` (0 means explicitly idle)."""
@@ -90,6 +91,15 @@ class Health:
         with self._lock:
             self._stopping = True
 
+    def _silence(self) -> float | None:
+        if self._last_heard is None:
+            return None
+        try:
+            last = self._last_heard()
+        except Exception:  # a probe must answer whatever the client's state
+            return None
+        return None if last is None else self._clock() - last
+
     def alive(self) -> tuple[bool, str]:
         with self._lock:
             last = self._last_poll if self._last_poll is not None else self._since
@@ -103,8 +113,8 @@ class Health:
                 return False, "stopping"
             if not self._connected:
                 return False, "not connected to the brokers"
-            if self._last_heard is not None and self._clock() - self._last_heard > self.silent_after_s:
-                silent = self._clock() - self._last_heard
+            silent = self._silence()
+            if silent is not None and silent > self.silent_after_s:
                 return False, f"no answer from the brokers for {silent:.0f}s (bound {self.silent_after_s:.0f}s)"
             if self._waiting is not None and self._clock() - self._waiting[1] >= self.stall_after_s:
                 what, since = self._waiting

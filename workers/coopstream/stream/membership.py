@@ -97,7 +97,6 @@ class Membership:
             return
         self._observed_at = now
         self.health.set_connected(source.connected())
-        self.health.set_last_heard(source.last_heard())
         if source.stable():
             self._unstable_since = None
             if not self.assigned:

@@ -86,6 +86,7 @@ class Worker:
     def run(self) -> int:
         """Run until asked to stop or stopped by a failure; return the exit code."""
         self.source.subscribe(self.membership)
+        self.health.watch_brokers(self.source.last_heard)
         code = EXIT_OK
         try:
             while not self.stop.requested:
