@@ -178,6 +178,6 @@ def test_broken_example_fails_the_schema_check() -> None:
 
 
 def load_yaml_text(text: str) -> Any:
-    from deploy_support import yaml_lib
+    from support.deploy import yaml_lib
 
     return yaml_lib().safe_load(text)

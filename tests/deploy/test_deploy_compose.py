@@ -211,7 +211,8 @@ def _loader(services: dict[str, Any]) -> list[str]:
     expected = f"{site}/coopstream/samples/articles.jsonl"
     packaged = ROOT / "workers" / "coopstream" / "samples" / "articles.jsonl"
     pyproject = (ROOT / "pyproject.toml").read_text()
-    if command != ["produce", expected] or not packaged.is_file() or '"samples/*.jsonl"' not in pyproject:
+    listed = '"coopstream.samples" = ["*.jsonl"]' in pyproject
+    if command != ["produce", expected] or not packaged.is_file() or not listed:
         return [f"loader: {command} does not publish the sample articles packaged at {expected}"]
     return []
 

@@ -119,7 +119,7 @@ def test_dockerfile_has_the_required_properties() -> None:
 
 
 def test_final_stage_user_is_the_one_kubernetes_runs() -> None:
-    from deploy_support import K8S, load_yaml
+    from support.deploy import K8S, load_yaml
 
     (user,) = parse(DOCKERFILE.read_text(encoding="utf-8"))[-1].all("USER")
     pod = load_yaml(K8S / "deployment.yaml")["spec"]["template"]["spec"]["securityContext"]
