@@ -24,11 +24,14 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the project with its dev tools
 
-test-tools: $(STAMP) ## install what the tests check with: promtool, kcat, strace, openssl, schema and manifest validators
+test-tools: $(STAMP) ## install what the tests check with: kcat, strace, openssl, Docker and mmdebstrap, validators
 	@command -v kcat >/dev/null 2>&1 || { echo "installing kcat (Debian package)"; \
 		(apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null); }
 	@{ command -v strace && command -v openssl; } >/dev/null 2>&1 || { echo "installing strace and openssl (Debian packages)"; \
 		(apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace openssl >/dev/null); }
+	@{ command -v dockerd && command -v mmdebstrap; } >/dev/null 2>&1 || { echo "installing docker.io and mmdebstrap (Debian packages, for the container test)"; \
+		(apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io mmdebstrap >/dev/null) \
+		|| echo "docker.io or mmdebstrap could not be installed: the container test will say so and skip"; }
 	@deploy/tools/install-checkers.sh
 
 demo: $(STAMP) ## run the whole pipeline on an embedded Kafka broker with the bundled samples
