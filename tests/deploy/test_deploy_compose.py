@@ -204,7 +204,7 @@ def _worker(services: dict[str, Any], defaults: dict[str, Any]) -> list[str]:
 def _loader(services: dict[str, Any]) -> list[str]:
     command = services["loader"]["command"]
     dockerfile = DOCKERFILE.read_text()
-    python = re.search(r"^ARG PYTHON_VERSION=(\d+)\.(\d+)\.\d+", dockerfile, re.M)
+    python = re.search(r"^ARG BASE_IMAGE=python:(\d+)\.(\d+)\.\d+", dockerfile, re.M)
     venv = re.search(r"^COPY --from=build (\S+) ", dockerfile, re.M)
     assert python and venv
     site = f"{venv.group(1)}/lib/python{python.group(1)}.{python.group(2)}/site-packages"
