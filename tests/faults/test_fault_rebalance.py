@@ -14,9 +14,9 @@ import pytest
 
 from coopstream.dev.process import WorkerProcess
 from support.articles import article_records, ids_of, many_articles
-from support.faults import Outcome, Row, committed_total, metric, produce_positions, read_to_end, record
+from support.faults import Outcome, Row, committed_total, produce_positions, read_to_end, record
 from support.logs import log_events
-from support.stack import Stack
+from support.stack import Stack, metric
 from support.waiting import wait_for
 
 pytestmark = pytest.mark.faults

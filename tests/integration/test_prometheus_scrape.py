@@ -13,7 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from coopstream.dev.broker import DevBroker, free_port
 from coopstream.dev.process import WorkerProcess
 from support.articles import sample_articles
 from support.stack import Stack
+from support.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.deploy]
 
@@ -86,7 +87,7 @@ class Prometheus:
             self.proc = subprocess.Popen(
                 cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
             )
-        wait_for(lambda: self._get("/-/ready")[0] == 200, 30, "Prometheus ready", self.log_tail)
+        wait_for(lambda: self._get("/-/ready")[0] == 200, 30, "Prometheus ready", detail=self.log_tail)
         return self
 
     def stop(self) -> None:
@@ -136,15 +137,6 @@ class Prometheus:
         return next(iter(found.values()), None)
 
 
-def wait_for(condition: Callable[[], bool], timeout: float, what: str, detail: Callable[[], str] = str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.25)
-    pytest.fail(f"{what}: not within {timeout:.0f}s\n{detail()}")
-
-
 @dataclass
 class Scraped:
     stack: Stack
@@ -171,7 +163,7 @@ def scraped(broker: DevBroker, tmp_path_factory: pytest.TempPathFactory) -> Iter
             ),
             30,
             "two scrapes of the idle worker",
-            prometheus.log_tail,
+            detail=prometheus.log_tail,
         )
         articles = sample_articles()
         consumed = 'sum(coopstream_records_consumed_total{job="coopstream"})'
@@ -186,7 +178,7 @@ def scraped(broker: DevBroker, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 lambda total=total: prometheus.value(consumed) == total,
                 30,
                 f"Prometheus sees every record of wave {wave + 1} consumed",
-                worker.log_tail,
+                detail=worker.log_tail,
             )
         events = [json.loads(m.value or b"{}") for m in outputs if m.topic == stack.enriched]
         time.sleep(2.5)  # a few more scrapes and rule evaluations on the final values

@@ -6,7 +6,6 @@ orchestrator would, and the results table every fault test adds its row to.
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from collections import Counter
@@ -19,14 +18,6 @@ from coopstream.dev.reader import Message
 from support.paths import ROOT
 
 RESULTS_DIR = ROOT / "tests" / "faults" / "results"
-
-
-def metric(worker: WorkerProcess, name: str, labels: str = "") -> float:
-    """One sample of the worker's /metrics (``labels`` as in the exposition, e.g. ``kind="lost"``); 0 if absent."""
-    status, body = worker.get("/metrics")
-    series = f"{name}{{{labels}}}" if labels else name
-    found = re.search(rf"^{re.escape(series)} (\S+)$", body, re.MULTILINE) if status == 200 else None
-    return float(found.group(1)) if found else 0.0
 
 
 def produce_positions(

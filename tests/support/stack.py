@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -154,3 +155,11 @@ class Stack:
         finally:
             admin.close()
         return {tp.partition: meta.offset for tp, meta in offsets.items() if tp.topic == self.raw}
+
+
+def metric(worker: WorkerProcess, name: str, labels: str = "") -> float:
+    """One sample of the worker's /metrics (``labels`` as in the exposition, e.g. ``kind="lost"``); 0 if absent."""
+    status, body = worker.get("/metrics")
+    series = f"{name}{{{labels}}}" if labels else name
+    found = re.search(rf"^{re.escape(series)} (\S+)$", body, re.MULTILINE) if status == 200 else None
+    return float(found.group(1)) if found else 0.0
