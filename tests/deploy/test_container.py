@@ -76,8 +76,9 @@ def _http(port: int, path: str) -> int:
 
 
 def test_the_image_runs_read_only_as_its_user_against_the_broker(
-    docker: Engine, image: str, broker: DevBroker, tmp_path: Path
+    docker: Engine, image: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
+    broker: DevBroker = request.getfixturevalue("broker")  # only once there is an image to run
     inspect = json.loads(docker.run("image", "inspect", image).stdout)[0]
     assert inspect["Config"]["User"] == USER
     size_mb = inspect["Size"] / 1e6
