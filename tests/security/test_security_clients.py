@@ -19,16 +19,10 @@ from kafka.errors import KafkaConnectionError, KafkaTimeoutError, SaslAuthentica
 from kafka.protocol.sasl import SaslAuthenticateRequest
 
 from coopstream.config import Settings, load_settings
-from coopstream.errors import ConfigError
-from coopstream.stream import clients
-from coopstream.stream.clients import (
-    WIRE_LOGGERS,
-    HideSaslMessages,
-    LoginRefused,
-    MaskedSecret,
-    check_login,
-    connection_options,
-)
+from coopstream.errors import ConfigError, LoginRefused
+from coopstream.stream import preflight
+from coopstream.stream.clients import WIRE_LOGGERS, HideSaslMessages, MaskedSecret, connection_options
+from coopstream.stream.preflight import check_login
 from support.security import MASK, assert_no_secret
 
 pytestmark = pytest.mark.security
@@ -180,7 +174,7 @@ def test_wire_logging_shows_no_sasl_message_or_raw_bytes() -> None:
 
 
 def _failure(error: BaseException, in_login: bool, server: str = "b1:9093") -> Any:
-    return clients._Failure(server, error, in_login)
+    return preflight._Failure(server, error, in_login)
 
 
 def _cert_error() -> KafkaConnectionError:
@@ -198,7 +192,7 @@ def _cert_error() -> KafkaConnectionError:
 def attempts(monkeypatch: pytest.MonkeyPatch) -> list[list[Any]]:
     """The answers the connection attempts give, in turn; check_login's tries are counted by what is left."""
     answers: list[list[Any]] = []
-    monkeypatch.setattr(clients, "_connect_once", lambda options, timeout_s: answers.pop(0))
+    monkeypatch.setattr(preflight, "_connect_once", lambda options, timeout_s: answers.pop(0))
     return answers
 
 

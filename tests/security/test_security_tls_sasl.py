@@ -17,7 +17,7 @@ from coopstream.config import Settings
 from coopstream.dev.broker import free_port
 from coopstream.dev.process import WorkerProcess
 from coopstream.errors import LoginRefused
-from coopstream.stream.clients import check_login
+from coopstream.stream.preflight import check_login
 from support.logs import json_lines
 from support.security import MASK, Login, SecureBroker, assert_no_secret, run_cli
 from support.stack import Stack

@@ -3,7 +3,8 @@
     ports        the source and sink protocols (and the record and message types)
     kafka_source the source with kafka-python: group member, manual commits, rebalance listener
     kafka_sink   the sink with kafka-python: acks=all, idempotent, transactional when exactly once
-    clients      kafka-python options from the settings (brokers, SASL, TLS), the start-up checks
+    clients      kafka-python options from the settings (brokers, SASL, TLS), secrets masked in its logs
+    preflight    before any client starts: a reachable bootstrap server (bounded), an accepted login
     admin        the worker's topics: which exist, creating them with limits that fit the settings
     publish      raw articles from lines to the input topic (``coopstream produce``, the demo)
     worker       the loop: poll, process, publish, flush, commit; failures through the error policy; drain
@@ -15,5 +16,5 @@
 
 The record step (``coopstream.step``) and the error policy (``coopstream.policy``) are shared with
 ``coopstream enrich`` and live beside this package. Importing this package does not load the Kafka
-client: only ``kafka_source``, ``kafka_sink``, ``clients``, ``admin`` and ``publish`` do.
+client: only ``kafka_source``, ``kafka_sink``, ``clients``, ``preflight``, ``admin`` and ``publish`` do.
 """

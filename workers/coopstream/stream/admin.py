@@ -16,7 +16,8 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError, for_code
 
 from coopstream.config import Settings
 from coopstream.errors import StreamError
-from coopstream.stream.clients import connection_options, preflight, topic_names
+from coopstream.stream.clients import connection_options, topic_names
+from coopstream.stream.preflight import preflight
 
 BATCH_OVERHEAD_BYTES = 64 * 1024  # record batch header, key and headers around the largest value
 

@@ -21,7 +21,8 @@ from coopstream.codec import decode_article
 from coopstream.config import Settings
 from coopstream.errors import RecordError, RecordTooLarge, StreamError
 from coopstream.stream.admin import input_limit_bytes
-from coopstream.stream.clients import connection_options, preflight
+from coopstream.stream.clients import connection_options
+from coopstream.stream.preflight import preflight
 
 
 @dataclass
