@@ -148,6 +148,14 @@ def _head(url: str) -> tuple[int, bytes]:
 def test_readiness_notices_a_frozen_broker_and_recovers(dedicated_broker: DevBroker, tmp_path: Path) -> None:
     stack = Stack.new(dedicated_broker, tmp_path, partitions=1)
     stack.create_topics()
+    try:
+        _freeze_and_resume(stack, dedicated_broker)
+    finally:
+        for process in stack.workers:  # whatever happened, no worker outlives the test
+            process.kill()
+
+
+def _freeze_and_resume(stack: Stack, dedicated_broker: DevBroker) -> None:
     worker = stack.worker(session_timeout_ms="6000", health_stale_s="15")
     status, body = _head(worker.url + "/healthz")
     assert (status, body) == (200, b"")
