@@ -7,10 +7,11 @@ STAMP := $(VENV)/.installed
 AUDIT_VENV := build/audit-venv
 KAFKA_PORT ?= 9092
 export KAFKA_PORT
+LINT_PATHS := workers schemas tests bench tools security deploy/tools
 
 .DEFAULT_GOAL := help
 
-.PHONY: help setup test-tools demo test test-unit lint bench broker-up broker-down schemas lock audit clean
+.PHONY: help setup test-tools demo test test-unit lint format bench broker-up broker-down schemas lock audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -23,11 +24,14 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the project with its dev tools
 
-test-tools: $(STAMP) ## install what the tests check with: promtool, kcat, strace, openssl, schema and manifest validators
+test-tools: $(STAMP) ## install what the tests check with: kcat, strace, openssl, Docker and mmdebstrap, validators
 	@command -v kcat >/dev/null 2>&1 || { echo "installing kcat (Debian package)"; \
 		(apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null); }
 	@{ command -v strace && command -v openssl; } >/dev/null 2>&1 || { echo "installing strace and openssl (Debian packages)"; \
 		(apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace openssl >/dev/null); }
+	@{ command -v dockerd && command -v mmdebstrap; } >/dev/null 2>&1 || { echo "installing docker.io and mmdebstrap (Debian packages, for the container test)"; \
+		(apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io mmdebstrap >/dev/null) \
+		|| echo "docker.io or mmdebstrap could not be installed: the container test will say so and skip"; }
 	@deploy/tools/install-checkers.sh
 
 demo: $(STAMP) ## run the whole pipeline on an embedded Kafka broker with the bundled samples
@@ -39,9 +43,14 @@ test: $(STAMP) test-tools ## run every test: unit, integration (a real Kafka bro
 test-unit: $(STAMP) ## run the unit tests only (no broker)
 	$(BIN)/python -m pytest tests/unit
 
-lint: $(STAMP) ## ruff and mypy
-	$(BIN)/ruff check workers schemas tests bench tools security
+lint: $(STAMP) ## ruff check, ruff format --check, mypy (strict for the package)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
+
+format: $(STAMP) ## ruff's safe fixes, then ruff format
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
 
 bench: $(STAMP) ## benchmarks: offline throughput and memory, end to end through the broker
 	$(BIN)/python bench/run.py
@@ -60,10 +69,10 @@ audit: $(STAMP) ## audit requirements.lock for known vulnerabilities (pip-audit;
 		--progress-spinner off --desc on
 
 broker-up: $(STAMP) ## start the development Apache Kafka on 127.0.0.1:$(KAFKA_PORT)
-	$(BIN)/python -m coopstream.devbroker up --port $(KAFKA_PORT)
+	$(BIN)/python -m coopstream.dev.broker up --port $(KAFKA_PORT)
 
 broker-down: $(STAMP) ## stop the development Apache Kafka
-	$(BIN)/python -m coopstream.devbroker down --port $(KAFKA_PORT)
+	$(BIN)/python -m coopstream.dev.broker down --port $(KAFKA_PORT)
 
 clean: ## remove the virtualenv and caches (keeps the fetched Kafka)
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -92,9 +92,11 @@ def child(records_file: str, seconds: float) -> dict[str, Any]:
     out: dict[str, Any] = {"knowledge_load_s": round(load_s, 3)}
     for name, recs in sets.items():
         records = [r.encode() for r in recs]
-        out[name] = {"articles_per_s": _rate(enrich, records, seconds),
-                     "json_per_s": _rate(baseline, records, seconds / 4),
-                     "mean_bytes": statistics.mean(len(r) for r in records)}  # fmt: skip
+        out[name] = {
+            "articles_per_s": _rate(enrich, records, seconds),
+            "json_per_s": _rate(baseline, records, seconds / 4),
+            "mean_bytes": statistics.mean(len(r) for r in records),
+        }
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return out
 
@@ -102,8 +104,9 @@ def child(records_file: str, seconds: float) -> dict[str, Any]:
 def _baseline_tree(ref: str) -> Path | None:
     """The baseline commit's tree under .cache/bench/ (extracted once with git archive)."""
     try:
-        sha = subprocess.run(["git", "rev-parse", "--verify", f"{ref}^{{commit}}"], cwd=ROOT, check=True,
-                             capture_output=True, text=True).stdout.strip()  # fmt: skip
+        sha = subprocess.run(
+            ["git", "rev-parse", "--verify", f"{ref}^{{commit}}"], cwd=ROOT, check=True, capture_output=True, text=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
     tree = ROOT / ".cache" / "bench" / sha[:12]
@@ -121,8 +124,13 @@ def _run_child(tree: Path | None, records_file: str, seconds: float) -> dict[str
     env = dict(os.environ)
     if tree is not None:
         env["PYTHONPATH"] = str(tree / "workers")
-    proc = subprocess.run([sys.executable, str(CHILD), "--child", records_file, str(seconds)], env=env,
-                          check=True, capture_output=True, text=True)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, str(CHILD), "--child", records_file, str(seconds)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 

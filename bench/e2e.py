@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from coopstream.config import Settings
-from coopstream.devbroker import DevBroker, free_port
-from coopstream.stream.process import WorkerProcess, clean_env
-from coopstream.stream.reader import Message, TopicReader
-from coopstream.stream.topics import create_topics
+from coopstream.dev.broker import DevBroker, free_port
+from coopstream.dev.process import WorkerProcess, clean_env
+from coopstream.dev.reader import Message, TopicReader
+from coopstream.stream.admin import create_topics
 
 PARTITIONS = 3
 BACKLOG = {"full": 900, "identity": 3000}  # articles per throughput run
@@ -54,10 +54,14 @@ class Run:
         self.uid = f"b{uuid.uuid4().hex[:8]}"
         self.broker, self.tmp, self.delivery, self.enricher = broker, tmp, delivery, enricher
         self.settings = Settings(
-            bootstrap_servers=broker.bootstrap, group_id=f"{self.uid}-group", input_topic=f"{self.uid}.raw",
-            output_topic=f"{self.uid}.enriched", engagements_topic=f"{self.uid}.engagements",
-            dlq_topic=f"{self.uid}.dlq", topic_partitions=PARTITIONS,
-        )  # fmt: skip
+            bootstrap_servers=broker.bootstrap,
+            group_id=f"{self.uid}-group",
+            input_topic=f"{self.uid}.raw",
+            output_topic=f"{self.uid}.enriched",
+            engagements_topic=f"{self.uid}.engagements",
+            dlq_topic=f"{self.uid}.dlq",
+            topic_partitions=PARTITIONS,
+        )
         create_topics(self.settings)
         self.worker: WorkerProcess | None = None
 
@@ -65,12 +69,33 @@ class Run:
         port = free_port()
         s = self.settings
         args = [
-            "--bootstrap-servers", s.bootstrap_servers, "--group-id", s.group_id, "--input-topic", s.input_topic,
-            "--output-topic", s.output_topic, "--engagements-topic", s.engagements_topic, "--dlq-topic", s.dlq_topic,
-            "--delivery", self.delivery, "--group-instance-id", "bench-1", "--metrics-host", "127.0.0.1",
-            "--metrics-port", str(port), "--log-format", "json", "--log-level", "warning",
-            "--enricher", self.enricher,
-        ]  # fmt: skip
+            "--bootstrap-servers",
+            s.bootstrap_servers,
+            "--group-id",
+            s.group_id,
+            "--input-topic",
+            s.input_topic,
+            "--output-topic",
+            s.output_topic,
+            "--engagements-topic",
+            s.engagements_topic,
+            "--dlq-topic",
+            s.dlq_topic,
+            "--delivery",
+            self.delivery,
+            "--group-instance-id",
+            "bench-1",
+            "--metrics-host",
+            "127.0.0.1",
+            "--metrics-port",
+            str(port),
+            "--log-format",
+            "json",
+            "--log-level",
+            "warning",
+            "--enricher",
+            self.enricher,
+        ]
         self.worker = WorkerProcess(args, clean_env(), self.tmp / f"{self.uid}.log", port).start()
         self.worker.wait_ready(timeout=90)
         return self.worker
@@ -159,8 +184,14 @@ def main() -> dict[str, Any]:
                 entry = figures[f"{delivery}/full"]
                 half = entry["articles_per_s"] / 2
                 p50, p99, n = latency(broker, tmp, delivery, half)
-                entry.update({"latency_rate": round(half, 1), "p50_ms": round(p50, 1), "p99_ms": round(p99, 1),
-                              "latency_articles": n})  # fmt: skip
+                entry.update(
+                    {
+                        "latency_rate": round(half, 1),
+                        "p50_ms": round(p50, 1),
+                        "p99_ms": round(p99, 1),
+                        "latency_articles": n,
+                    }
+                )
                 print(
                     f"  latency    {delivery:14s} at {half:.1f}/s: p50 {p50:.0f} ms, p99 {p99:.0f} ms", file=sys.stderr
                 )
@@ -175,8 +206,11 @@ def main() -> dict[str, Any]:
 def _print_table(f: dict[str, Any]) -> None:
     print(f"\nEnd to end, one worker, {PARTITIONS} partitions, local Apache Kafka ({f['seconds']} s)")
     print(f"{'mode':34s} {'articles/s':>11s} {'vs ceiling':>11s} {'p50 ms':>8s} {'p99 ms':>8s}")
-    rows = (("at-least-once", "at-least-once/full"), ("exactly-once", "exactly-once/full"),
-            ("ceiling (identity, at-least-once)", "at-least-once/identity"))  # fmt: skip
+    rows = (
+        ("at-least-once", "at-least-once/full"),
+        ("exactly-once", "exactly-once/full"),
+        ("ceiling (identity, at-least-once)", "at-least-once/identity"),
+    )
     for label, key in rows:
         e = f[key]
         p50 = f"{e['p50_ms']:8.0f}" if "p50_ms" in e else f"{'-':>8s}"

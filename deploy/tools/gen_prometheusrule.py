@@ -71,8 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
         if current != wanted:
-            print(f"{args.out}: differs from what {args.rules} generates; run "
-                  "'python deploy/tools/gen_prometheusrule.py'", file=sys.stderr)
+            print(
+                f"{args.out}: differs from what {args.rules} generates; run "
+                "'python deploy/tools/gen_prometheusrule.py'",
+                file=sys.stderr,
+            )
             return 1
         print(f"{args.out}: up to date")
         return 0

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from deploy_support import SCHEMAS, dump_yaml, load_yaml, missing, node_script, output, run, settings_defaults
 
 from coopstream.schemas import EnrichedEvent
 from coopstream.schemas.generate import MODELS
+from coopstream.step import RecordStep, Topics, event_messages
 from coopstream.stream.ports import Record
-from coopstream.stream.processor import Processor, Topics, event_messages
+from support.deploy import SCHEMAS, dump_yaml, load_yaml, missing, node_script, output, run, settings_defaults
 
 pytestmark = pytest.mark.deploy
 
@@ -62,8 +62,10 @@ def example_problems(doc: dict[str, Any]) -> list[str]:
             errors = payload.iter_errors(example["payload"])
             problems += [f"{where}: payload {e.json_path}: {e.message}" for e in errors]
             if headers is not None:
-                problems += [f"{where}: headers {e.json_path}: {e.message}"
-                             for e in headers.iter_errors(example.get("headers", {}))]  # fmt: skip
+                problems += [
+                    f"{where}: headers {e.json_path}: {e.message}"
+                    for e in headers.iter_errors(example.get("headers", {}))
+                ]
     return problems
 
 
@@ -100,7 +102,7 @@ def test_headers_are_the_ones_the_worker_sends() -> None:
     event = EnrichedEvent.model_validate(example["payload"])
     topics = Topics("out", "engagements", "dlq")
     sent = {m.kind.value: m for m in event_messages(event, topics)}
-    letter = Processor(lambda *_: event, topics, 1024).handle(Record("in", 0, 7, b"k", b"not json"))
+    letter = RecordStep(lambda *_: event, topics, 1024).handle(Record("in", 0, 7, b"k", b"not json"))
     sent["dead_letter"] = letter.messages[0]
     pairs = (("event", "enrichedEvent"), ("engagement", "engagementRecord"), ("dead_letter", "deadLetter"))
     for kind, message_id in pairs:
@@ -122,7 +124,7 @@ def test_example_event_belongs_to_the_example_article() -> None:
     text = article["text"]
     assert event["article_id"] == article["id"]
     spans = [m for e in event["entities"] for m in e["mentions"]] + [s for t in event["themes"] for s in t["evidence"]]
-    assert spans and all(text[s["start"]:s["end"]] == s["text"] for s in spans)
+    assert spans and all(text[s["start"] : s["end"]] == s["text"] for s in spans)
     record = messages["engagementRecord"]["examples"][0]["payload"]
     assert record["event_id"] == event["event_id"] and record["engagement"] == event["engagements"][record["index"]]
 
@@ -142,12 +144,18 @@ def _copy(folder: Path, text: str) -> Path:
 def test_broken_documents_fail_the_parser(tmp_path: Path) -> None:
     text = ASYNCAPI.read_text(encoding="utf-8")
     breakages = {  # name: (old, new, what the parser says)
-        "action": ("    action: send\n", "    action: publish\n",  # AsyncAPI 2 vocabulary
-                   '"action" property must be equal to one of the allowed values'),
-        "schema-file": ("$ref: './dead-letter.schema.json'", "$ref: './dead-letters.schema.json'",
-                        "dead-letters.schema.json"),
+        "action": (
+            "    action: send\n",
+            "    action: publish\n",  # AsyncAPI 2 vocabulary
+            '"action" property must be equal to one of the allowed values',
+        ),
+        "schema-file": (
+            "$ref: './dead-letter.schema.json'",
+            "$ref: './dead-letters.schema.json'",
+            "dead-letters.schema.json",
+        ),
         "address": ("    address: articles.dlq\n", "    address: [articles.dlq]\n", '"address" property type must be'),
-    }  # fmt: skip
+    }
     paths = {}
     for name, (old, new, _) in breakages.items():
         assert old in text
@@ -170,6 +178,6 @@ def test_broken_example_fails_the_schema_check() -> None:
 
 
 def load_yaml_text(text: str) -> Any:
-    from deploy_support import yaml_lib
+    from support.deploy import yaml_lib
 
     return yaml_lib().safe_load(text)

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from deploy_support import (
+
+from coopstream.dev.broker import KAFKA_VERSION
+from support.deploy import (
     COMPOSE,
     DOCKERFILE,
     PROMETHEUS,
-    ROOT,
     dump_yaml,
     duration_seconds,
     load_yaml,
@@ -22,8 +23,7 @@ from deploy_support import (
     settings_defaults,
     tool,
 )
-
-from coopstream.devbroker import KAFKA_VERSION
+from support.paths import ROOT
 
 pytestmark = pytest.mark.deploy
 
@@ -66,8 +66,15 @@ def test_broken_references_fail_the_consistency_check() -> None:
     services["prometheus"]["volumes"] = ["./deploy/prometheus-missing:/etc/prometheus:ro"]
     services["kafka"]["image"] = "apache/kafka:latest"
     problems = "\n".join(consistency_problems(data))
-    for expected in ("unknown service 'topic'", "COOPSTREAM_DRAIN_TIMEOUTS", "metrics port", "grace period",
-                     "sample articles", "prometheus-missing", "apache/kafka:latest"):  # fmt: skip
+    for expected in (
+        "unknown service 'topic'",
+        "COOPSTREAM_DRAIN_TIMEOUTS",
+        "metrics port",
+        "grace period",
+        "sample articles",
+        "prometheus-missing",
+        "apache/kafka:latest",
+    ):
         assert expected in problems, f"{expected!r} not reported in:\n{problems}"
 
 
@@ -129,7 +136,7 @@ def _settings(services: dict[str, Any], defaults: dict[str, Any]) -> list[str]:
     problems = []
     for name, service in services.items():
         for key in service.get("environment") or {}:
-            if key.startswith("COOPSTREAM_") and key[len("COOPSTREAM_"):].lower() not in defaults:
+            if key.startswith("COOPSTREAM_") and key[len("COOPSTREAM_") :].lower() not in defaults:
                 problems.append(f"{name}: {key} is not a coopstream setting")
     return problems
 
@@ -197,14 +204,15 @@ def _worker(services: dict[str, Any], defaults: dict[str, Any]) -> list[str]:
 def _loader(services: dict[str, Any]) -> list[str]:
     command = services["loader"]["command"]
     dockerfile = DOCKERFILE.read_text()
-    python = re.search(r"^ARG PYTHON_VERSION=(\d+)\.(\d+)\.\d+", dockerfile, re.M)
+    python = re.search(r"^ARG BASE_IMAGE=python:(\d+)\.(\d+)\.\d+", dockerfile, re.M)
     venv = re.search(r"^COPY --from=build (\S+) ", dockerfile, re.M)
     assert python and venv
     site = f"{venv.group(1)}/lib/python{python.group(1)}.{python.group(2)}/site-packages"
     expected = f"{site}/coopstream/samples/articles.jsonl"
     packaged = ROOT / "workers" / "coopstream" / "samples" / "articles.jsonl"
     pyproject = (ROOT / "pyproject.toml").read_text()
-    if command != ["produce", expected] or not packaged.is_file() or '"samples/*.jsonl"' not in pyproject:
+    listed = '"coopstream.samples" = ["*.jsonl"]' in pyproject
+    if command != ["produce", expected] or not packaged.is_file() or not listed:
         return [f"loader: {command} does not publish the sample articles packaged at {expected}"]
     return []
 

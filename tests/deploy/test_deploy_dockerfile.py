@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from deploy_support import DOCKERFILE, DOCKERIGNORE, output, run, settings_defaults, tool
+
+from support.deploy import DOCKERFILE, DOCKERIGNORE, output, run, settings_defaults, tool
 
 pytestmark = pytest.mark.deploy
 
@@ -118,7 +119,7 @@ def test_dockerfile_has_the_required_properties() -> None:
 
 
 def test_final_stage_user_is_the_one_kubernetes_runs() -> None:
-    from deploy_support import K8S, load_yaml
+    from support.deploy import K8S, load_yaml
 
     (user,) = parse(DOCKERFILE.read_text(encoding="utf-8"))[-1].all("USER")
     pod = load_yaml(K8S / "deployment.yaml")["spec"]["template"]["spec"]["securityContext"]
@@ -146,8 +147,16 @@ def test_broken_dockerfile_fails_hadolint(tmp_path: Path) -> None:
 
 def test_broken_dockerfile_fails_the_property_check() -> None:
     problems = "\n".join(dockerfile_problems(BROKEN))
-    for expected in ("not multi-stage", "not pinned", "non-root", "HEALTHCHECK", "SIGTERM", "build tool",
-                     "not built by an earlier stage", "entry point"):  # fmt: skip
+    for expected in (
+        "not multi-stage",
+        "not pinned",
+        "non-root",
+        "HEALTHCHECK",
+        "SIGTERM",
+        "build tool",
+        "not built by an earlier stage",
+        "entry point",
+    ):
         assert expected in problems, f"{expected!r} not reported in:\n{problems}"
     # and a subtler one: the real file with a compiler in the final stage and the user dropped
     text = DOCKERFILE.read_text(encoding="utf-8")
@@ -196,9 +205,16 @@ def test_dockerignore_lets_in_what_the_build_copies_and_nothing_else() -> None:
     assert len(tracked) > len(copied)
     for path in [*copied, *tracked]:
         assert not ignored(path, patterns), f"{path} is needed by the build but ignored"
-    for kept_out in (".venv/bin/python", ".git/HEAD", ".cache/coopstream/libs/x.jar", "tests/unit/conftest.py",
-                     "deploy/tools/node_modules/x.js", "workers/coopstream/__pycache__/cli.cpython-311.pyc",
-                     "docker-compose.yml", "bench/core.py"):  # fmt: skip
+    for kept_out in (
+        ".venv/bin/python",
+        ".git/HEAD",
+        ".cache/coopstream/libs/x.jar",
+        "tests/unit/conftest.py",
+        "deploy/tools/node_modules/x.js",
+        "workers/coopstream/__pycache__/cli.cpython-311.pyc",
+        "docker-compose.yml",
+        "bench/core.py",
+    ):
         assert ignored(kept_out, patterns), f"{kept_out} would be sent to the build"
 
 

@@ -12,18 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from deploy_support import (
-    GRAFANA,
-    ROOT,
-    compose,
-    dump_yaml,
-    load_yaml,
-    metrics_in,
-    output,
-    run,
-    tool,
-    worker_metric_names,
-)
+
+from support.deploy import GRAFANA, compose, dump_yaml, load_yaml, metrics_in, output, run, tool, worker_metric_names
+from support.paths import ROOT
 
 pytestmark = pytest.mark.deploy
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from deploy_support import (
+
+from support.deploy import (
     DOCKERFILE,
     K8S,
     PROMETHEUS,
@@ -95,9 +96,11 @@ def test_deployment(objects: dict[str, dict[str, Any]]) -> None:
     uid = int(re.search(r"^USER (\d+)", DOCKERFILE.read_text(), re.M).group(1))  # type: ignore[union-attr]
     assert pod["securityContext"]["runAsNonRoot"] and pod["securityContext"]["runAsUser"] == uid != 0
     assert container["securityContext"] == {
-        "allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "runAsNonRoot": True,
+        "allowPrivilegeEscalation": False,
+        "readOnlyRootFilesystem": True,
+        "runAsNonRoot": True,
         "capabilities": {"drop": ["ALL"]},
-    }  # fmt: skip
+    }
     # the grace period covers the drain
     drain = float(config["COOPSTREAM_DRAIN_TIMEOUT_S"])
     assert pod["terminationGracePeriodSeconds"] == drain + GRACE_MARGIN_S
@@ -154,8 +157,10 @@ def test_scaledobject_scales_on_the_group_lag_within_the_partitions(objects: dic
     assert meta["tls"] == ("enable" if config["COOPSTREAM_SECURITY_PROTOCOL"].endswith("SSL") else "disable")
     auth = objects[f"TriggerAuthentication/{trigger['authenticationRef']['name']}"]["spec"]
     refs = {r["parameter"]: (r["name"], r["key"]) for r in auth["secretTargetRef"]}
-    assert refs == {"username": ("coopstream-kafka-credentials", "username"),
-                    "password": ("coopstream-kafka-credentials", "password")}  # fmt: skip
+    assert refs == {
+        "username": ("coopstream-kafka-credentials", "username"),
+        "password": ("coopstream-kafka-credentials", "password"),
+    }
 
 
 def test_prometheusrule_is_generated_from_the_rules_file(objects: dict[str, dict[str, Any]]) -> None:
@@ -185,8 +190,11 @@ def test_broken_manifest_fails_kubernetes_validate(tmp_path: Path, breakage: str
 def test_broken_custom_resources_fail_their_crd_schemas(tmp_path: Path) -> None:
     scaled = load_yaml_all((K8S / "scaledobject.yaml").read_text(encoding="utf-8"))[0]
     wrong_type = {**scaled, "metadata": {"name": "wrong-type"}, "spec": {**scaled["spec"], "maxReplicaCount": "six"}}
-    no_trigger = {**scaled, "metadata": {"name": "no-trigger"},
-                  "spec": {k: v for k, v in scaled["spec"].items() if k != "triggers"}}  # fmt: skip
+    no_trigger = {
+        **scaled,
+        "metadata": {"name": "no-trigger"},
+        "spec": {k: v for k, v in scaled["spec"].items() if k != "triggers"},
+    }
     monitor = load_yaml(K8S / "servicemonitor.yaml")
     monitor["spec"]["endpoints"] = "metrics"
     path = tmp_path / "broken.yaml"

@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from deploy_support import (
+
+from support.deploy import (
     OPERATIONS,
     PROMETHEUS,
     compose,
@@ -66,8 +67,11 @@ def test_the_required_alerts_exist_with_severity_and_runbook() -> None:
     missing = {what: name for what, name in REQUIRED.items() if name not in by_name}
     assert not missing, f"alerts missing: {missing}"
     runbooks = OPERATIONS.read_text(encoding="utf-8")
-    anchors = {re.sub(r"[^a-z0-9 -]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
-               for line in runbooks.splitlines() if line.startswith("#")}  # fmt: skip
+    anchors = {
+        re.sub(r"[^a-z0-9 -]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
+        for line in runbooks.splitlines()
+        if line.startswith("#")
+    }
     for name, rule in by_name.items():
         assert rule["labels"]["severity"] in {"critical", "warning", "info"}, name
         assert {"summary", "description", "runbook"} <= rule["annotations"].keys(), name
@@ -91,7 +95,7 @@ def test_rules_use_only_metrics_the_worker_exports() -> None:
     for rule in rules():
         unknown = metrics_in(rule["expr"]) - exported
         assert not unknown, f"{rule.get('alert') or rule.get('record')}: {sorted(unknown)} not exported by the worker"
-        assert 'job="coopstream"' in rule["expr"], f"{rule['alert']}: must select job=\"coopstream\""
+        assert 'job="coopstream"' in rule["expr"], f'{rule["alert"]}: must select job="coopstream"'
 
 
 def test_scrape_config_finds_every_worker_replica() -> None:
@@ -121,7 +125,7 @@ def _copy_rules(tmp_path: Path) -> tuple[Path, Path]:
 def test_broken_rule_fails_promtool_check(tmp_path: Path) -> None:
     alerts, _ = _copy_rules(tmp_path)
     text = alerts.read_text(encoding="utf-8")
-    broken = text.replace("expr: up{job=\"coopstream\"} == 0", "expr: up{job=\"coopstream\" == 0", 1)
+    broken = text.replace('expr: up{job="coopstream"} == 0', 'expr: up{job="coopstream" == 0', 1)
     assert broken != text
     alerts.write_text(broken, encoding="utf-8")
     proc = run([tool("promtool"), "check", "rules", str(alerts)])

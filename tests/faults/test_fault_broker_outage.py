@@ -11,21 +11,11 @@ import time
 from dataclasses import dataclass, field
 
 import pytest
-from fault_support import (
-    Outcome,
-    Row,
-    Stack,
-    article_records,
-    committed_offsets,
-    committed_total,
-    ids_of,
-    many_articles,
-    produce_positions,
-    read_to_end,
-    record,
-)
 
-from coopstream.stream.process import WorkerProcess
+from coopstream.dev.process import WorkerProcess
+from support.articles import article_records, ids_of, many_articles
+from support.faults import Outcome, Row, committed_offsets, committed_total, produce_positions, read_to_end, record
+from support.stack import Stack
 
 pytestmark = pytest.mark.faults
 
@@ -76,8 +66,9 @@ class Lane:
         articles = many_articles(self.stack.uid, ARTICLES)
         positions = produce_positions(self.stack.bootstrap, self.stack.raw, article_records(articles))
         self.ids_at = {position: a["id"] for position, a in zip(positions, articles, strict=True)}
-        self.worker = self.stack.worker(self.mode, group_instance_id=f"{self.mode}-pod", batch_size="50",
-                                        delivery=self.mode, **settings)  # fmt: skip
+        self.worker = self.stack.worker(
+            self.mode, group_instance_id=f"{self.mode}-pod", batch_size="50", delivery=self.mode, **settings
+        )
         self.probe = ReadyProbe(self.worker)
 
     def outputs(self) -> list[str]:
@@ -99,7 +90,8 @@ class Lane:
                 return 0.0 if first is None else checked_at - first
             first = first if first is not None else checked_at
             assert self.mode == "exactly-once" and time.monotonic() - first < MARKERS_BOUND_S, (
-                f"{self.mode}: {len(missing)} record(s) committed without their output: {missing[:5]}")
+                f"{self.mode}: {len(missing)} record(s) committed without their output: {missing[:5]}"
+            )
             time.sleep(0.5)
 
 
@@ -107,8 +99,10 @@ def _ahead(lane: Lane) -> str:
     longest = max(lane.windows, default=0.0)
     if longest < 0.5:
         return "committed offsets never ahead of the readable events"
-    return (f"after a restart, a transaction's offsets were readable up to {longest:.0f} s before its events "
-            "(the broker completing the commit markers)")
+    return (
+        f"after a restart, a transaction's offsets were readable up to {longest:.0f} s before its events "
+        "(the broker completing the commit markers)"
+    )
 
 
 def _wait_recovered(lanes: list[Lane], idle: WorkerProcess, up_at: float) -> None:
@@ -178,12 +172,23 @@ def test_broker_stopped_and_killed_mid_stream_the_workers_wait_and_lose_nothing(
     outcomes = {lane.mode: Outcome.of(set(lane.ids_at.values()), lane.outputs()) for lane in lanes}
     for order, lane in enumerate(lanes):
         outcome = outcomes[lane.mode]
-        record(f"broker-outage-{lane.mode}", Row(
-            "broker outage: stopped (SIGTERM, then SIGKILL), restarted on the same data", lane.mode, 2, ARTICLES,
-            outcome.records_out, len(outcome.lost), outcome.duplicated, 0, max(lane.recoveries),
-            f"broker unreachable {min(downtimes):.0f}-{max(downtimes):.0f} s each time; /readyz 503 during, 200 "
-            f"after; {_ahead(lane)}", order=20 + order,
-        ))  # fmt: skip
+        record(
+            f"broker-outage-{lane.mode}",
+            Row(
+                "broker outage: stopped (SIGTERM, then SIGKILL), restarted on the same data",
+                lane.mode,
+                2,
+                ARTICLES,
+                outcome.records_out,
+                len(outcome.lost),
+                outcome.duplicated,
+                0,
+                max(lane.recoveries),
+                f"broker unreachable {min(downtimes):.0f}-{max(downtimes):.0f} s each time; /readyz 503 during, 200 "
+                f"after; {_ahead(lane)}",
+                order=20 + order,
+            ),
+        )
     for mode, outcome in outcomes.items():
         assert not outcome.lost, f"{mode}: lost {sorted(outcome.lost)[:5]}"
     assert outcomes["exactly-once"].duplicated == 0

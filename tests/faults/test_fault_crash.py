@@ -14,22 +14,12 @@ import time
 from collections import Counter
 
 import pytest
-from fault_support import (
-    Outcome,
-    Row,
-    Stack,
-    article_records,
-    committed_total,
-    ids_of,
-    many_articles,
-    metric,
-    produce_positions,
-    read_to_end,
-    record,
-    wait_for,
-)
 
-from coopstream.stream.process import WorkerProcess
+from coopstream.dev.process import WorkerProcess
+from support.articles import article_records, ids_of, many_articles
+from support.faults import Outcome, Row, committed_total, produce_positions, read_to_end, record
+from support.stack import Stack, metric
+from support.waiting import wait_for
 
 pytestmark = pytest.mark.faults
 
@@ -74,12 +64,23 @@ def test_sigkill_at_least_once_loses_nothing_and_repeats_at_most_a_batch_per_kil
     events = read_to_end(stack.bootstrap, [stack.enriched])
     letters = read_to_end(stack.bootstrap, [stack.dlq])
     outcome = Outcome.of(expected, ids_of(events))
-    record("crash-at-least-once", Row(
-        "crash: SIGKILL the worker at random moments", "at-least-once", KILLS, ARTICLES,
-        outcome.records_out + len(letters), len(outcome.lost), outcome.duplicated, KILLS, max(recoveries),
-        f"{PARTITIONS} partitions, batch {BATCH}, seed {SEED}; duplicates bound {BATCH * KILLS} "
-        f"(batch x kills); recovery median {statistics.median(recoveries):.1f} s", order=10,
-    ))  # fmt: skip
+    record(
+        "crash-at-least-once",
+        Row(
+            "crash: SIGKILL the worker at random moments",
+            "at-least-once",
+            KILLS,
+            ARTICLES,
+            outcome.records_out + len(letters),
+            len(outcome.lost),
+            outcome.duplicated,
+            KILLS,
+            max(recoveries),
+            f"{PARTITIONS} partitions, batch {BATCH}, seed {SEED}; duplicates bound {BATCH * KILLS} "
+            f"(batch x kills); recovery median {statistics.median(recoveries):.1f} s",
+            order=10,
+        ),
+    )
     assert not letters, "good articles were dead-lettered"
     assert not outcome.lost, sorted(outcome.lost)[:10]
     assert outcome.duplicated <= BATCH * KILLS
@@ -96,12 +97,23 @@ def test_sigkill_exactly_once_shows_no_duplicate_and_no_aborted_record(fault_sta
     rows = Counter((m.key, m.value) for m in committed if m.topic == stack.engagements)
     visible = {(m.topic, m.partition, m.offset) for m in committed}
     aborted = [m for m in everything if (m.topic, m.partition, m.offset) not in visible]
-    record("crash-exactly-once", Row(
-        "crash: SIGKILL the worker at random moments", "exactly-once", KILLS, ARTICLES, outcome.records_out,
-        len(outcome.lost), outcome.duplicated, KILLS, max(recoveries),
-        f"read_committed reader; {len(aborted)} records of aborted transactions in the log, none visible; "
-        f"recovery median {statistics.median(recoveries):.1f} s", order=11,
-    ))  # fmt: skip
+    record(
+        "crash-exactly-once",
+        Row(
+            "crash: SIGKILL the worker at random moments",
+            "exactly-once",
+            KILLS,
+            ARTICLES,
+            outcome.records_out,
+            len(outcome.lost),
+            outcome.duplicated,
+            KILLS,
+            max(recoveries),
+            f"read_committed reader; {len(aborted)} records of aborted transactions in the log, none visible; "
+            f"recovery median {statistics.median(recoveries):.1f} s",
+            order=11,
+        ),
+    )
     assert not outcome.lost, sorted(outcome.lost)[:10]
     assert outcome.duplicated == 0
     assert all(n == 1 for n in rows.values()), "an engagement record is visible twice"

@@ -14,25 +14,23 @@ from __future__ import annotations
 import time
 
 import pytest
-from fault_support import (
+
+from coopstream.dev.process import WorkerProcess
+from support.articles import article_records, ids_of, many_articles
+from support.faults import (
     Outcome,
     Row,
-    Stack,
     Supervisor,
-    article_records,
     committed_offsets,
     committed_total,
-    ids_of,
-    log_events,
-    many_articles,
     produce_positions,
     read_to_end,
     record,
     set_topic_config,
-    wait_for,
 )
-
-from coopstream.stream.process import WorkerProcess
+from support.logs import log_events
+from support.stack import Stack
+from support.waiting import wait_for
 
 pytestmark = pytest.mark.faults
 
@@ -53,8 +51,10 @@ def _uncovered(stack: Stack, ids_at: dict[tuple[int, int], str]) -> list[str]:
 def test_events_over_the_output_topics_size_limit_stop_the_worker_without_commit_until_it_clears(
     fault_stack: Stack,
 ) -> None:
-    stacks = {"at-least-once": fault_stack, "exactly-once": Stack(fault_stack.broker, fault_stack.tmp,
-                                                                  fault_stack.uid + "x")}  # fmt: skip
+    stacks = {
+        "at-least-once": fault_stack,
+        "exactly-once": Stack(fault_stack.broker, fault_stack.tmp, fault_stack.uid + "x"),
+    }
     ids_at: dict[str, dict[tuple[int, int], str]] = {}
     supervisors: dict[str, Supervisor] = {}
     for mode, stack in stacks.items():
@@ -102,18 +102,37 @@ def test_events_over_the_output_topics_size_limit_stop_the_worker_without_commit
         supervisor = supervisors[mode]
         assert supervisor.current is not None and supervisor.current.alive()
         starts = {w.log_path: w for w in fault_stack.workers if w.log_path.name.startswith(mode)}.values()
-        refusals = [e for w in starts for e in log_events(w)
-                    if e.get("event") == "batch failed" and "MessageSizeTooLarge" in str(e.get("error"))]  # fmt: skip
+        refusals = [
+            e
+            for w in starts
+            for e in log_events(w)
+            if e.get("event") == "batch failed" and "MessageSizeTooLarge" in str(e.get("error"))
+        ]
         outcome = Outcome.of(set(ids_at[mode].values()), ids_of(read_to_end(stack.bootstrap, [stack.enriched])))
-        record(f"downstream-{mode}", Row(
-            "downstream unavailable: events over the output topic's max.message.bytes", mode, 1, ARTICLES,
-            outcome.records_out, len(outcome.lost), outcome.duplicated, supervisor.restarts, recovery[mode],
-            f"{len(refusals)} starts refused: log line 'batch failed' naming MessageSizeTooLargeError, exit 6, "
-            "nothing committed meanwhile; time to recover counts from raising the limit", order=50 + order,
-        ))  # fmt: skip
+        record(
+            f"downstream-{mode}",
+            Row(
+                "downstream unavailable: events over the output topic's max.message.bytes",
+                mode,
+                1,
+                ARTICLES,
+                outcome.records_out,
+                len(outcome.lost),
+                outcome.duplicated,
+                supervisor.restarts,
+                recovery[mode],
+                f"{len(refusals)} starts refused: log line 'batch failed' naming MessageSizeTooLargeError, exit 6, "
+                "nothing committed meanwhile; time to recover counts from raising the limit",
+                order=50 + order,
+            ),
+        )
         assert not outcome.lost, f"{mode}: lost {sorted(outcome.lost)[:5]}"
         assert set(supervisor.exits) == {6}, supervisor.exits
         assert len(refusals) >= supervisor.restarts, "a refusal was not logged"
-    assert Outcome.of(set(ids_at["exactly-once"].values()),
-                      ids_of(read_to_end(stacks["exactly-once"].bootstrap,
-                                         [stacks["exactly-once"].enriched]))).duplicated == 0  # fmt: skip
+    assert (
+        Outcome.of(
+            set(ids_at["exactly-once"].values()),
+            ids_of(read_to_end(stacks["exactly-once"].bootstrap, [stacks["exactly-once"].enriched])),
+        ).duplicated
+        == 0
+    )

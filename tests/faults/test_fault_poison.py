@@ -13,19 +13,13 @@ from collections import Counter, defaultdict
 from typing import Any
 
 import pytest
-from fault_support import (
-    Row,
-    Stack,
-    committed_total,
-    log_events,
-    produce_positions,
-    read_to_end,
-    record,
-    wait_for,
-)
-from poison_corpus import Case, bad_records, hostile_large, hostile_small, ordinary_articles
 
-from coopstream.stream.reader import Message
+from coopstream.dev.reader import Message
+from support.faults import Row, committed_total, produce_positions, read_to_end, record
+from support.logs import log_events
+from support.poison import Case, bad_records, hostile_large, hostile_small, ordinary_articles
+from support.stack import Stack
+from support.waiting import wait_for
 
 pytestmark = pytest.mark.faults
 
@@ -40,9 +34,12 @@ THROUGHPUT_FLOOR = 1 / 3
 
 def _publish(stack: Stack, cases: list[Case], offset: int) -> dict[tuple[int, int], Case]:
     positions = produce_positions(
-        stack.bootstrap, stack.raw, [(c.key, c.value) for c in cases], headers=[c.headers or None for c in cases],
+        stack.bootstrap,
+        stack.raw,
+        [(c.key, c.value) for c in cases],
+        headers=[c.headers or None for c in cases],
         partitions=[(offset + i) % PARTITIONS for i in range(len(cases))],
-    )  # fmt: skip
+    )
     return dict(zip(positions, cases, strict=True))
 
 
@@ -111,20 +108,34 @@ def test_poison_corpus_goes_to_the_dlq_with_reasons_and_good_articles_are_enrich
         by_class[case.cls].append((case, outputs.get(position, [])))
     clean_rate, mixed_rate = GOOD / clean_s, len(good_among) / mixed_s
     for order, (cls, found) in enumerate(sorted(by_class.items(), key=lambda kv: (kv[1][0][0].good, kv[0]))):
-        reasons = Counter(json.loads(m.value or b"{}")["error"]["kind"] for _, ms in found for m in ms
-                          if m.topic == stack.dlq)  # fmt: skip
+        reasons = Counter(
+            json.loads(m.value or b"{}")["error"]["kind"] for _, ms in found for m in ms if m.topic == stack.dlq
+        )
         good = found[0][0].good
         notes = "enriched" if good else "dead letters: " + ", ".join(f"{k} {n}" for k, n in sorted(reasons.items()))
         if cls == "ordinary article":
-            notes += (f"; {mixed_rate:.0f} good articles/s among the poison ({len(mixed) / mixed_s:.0f} records/s) vs "
-                      f"{clean_rate:.0f}/s without ({mixed_rate / clean_rate:.0%})")  # fmt: skip
+            notes += (
+                f"; {mixed_rate:.0f} good articles/s among the poison ({len(mixed) / mixed_s:.0f} records/s) vs "
+                f"{clean_rate:.0f}/s without ({mixed_rate / clean_rate:.0%})"
+            )
         elif any(case in large for case, _ in found):
             notes += f"; the three giants took {large_s:.0f} s together"
-        record(f"poison-{order:02d}", Row(
-            _label(cls, good), "at-least-once", len(found), len(found),
-            sum(len(ms) for _, ms in found), sum(1 for _, ms in found if not ms),
-            sum(len(ms) - 1 for _, ms in found if len(ms) > 1), 0, None, notes, order=60 + order,
-        ))  # fmt: skip
+        record(
+            f"poison-{order:02d}",
+            Row(
+                _label(cls, good),
+                "at-least-once",
+                len(found),
+                len(found),
+                sum(len(ms) for _, ms in found),
+                sum(1 for _, ms in found if not ms),
+                sum(len(ms) - 1 for _, ms in found if len(ms) > 1),
+                0,
+                None,
+                notes,
+                order=60 + order,
+            ),
+        )
 
     assert len(bad) >= 1000
     for cls, found in by_class.items():

@@ -11,23 +11,13 @@ from datetime import datetime
 from itertools import pairwise
 
 import pytest
-from fault_support import (
-    Outcome,
-    Row,
-    Stack,
-    article_records,
-    committed_total,
-    ids_of,
-    log_events,
-    many_articles,
-    metric,
-    produce_positions,
-    read_to_end,
-    record,
-    wait_for,
-)
 
-from coopstream.stream.process import WorkerProcess
+from coopstream.dev.process import WorkerProcess
+from support.articles import article_records, ids_of, many_articles
+from support.faults import Outcome, Row, committed_total, produce_positions, read_to_end, record
+from support.logs import log_events
+from support.stack import Stack, metric
+from support.waiting import wait_for
 
 pytestmark = pytest.mark.faults
 
@@ -53,8 +43,10 @@ def _added(worker: WorkerProcess) -> set[str]:
 
 
 def _rebalances(worker: WorkerProcess) -> tuple[float, float]:
-    return (metric(worker, "coopstream_rebalances_total", 'kind="assigned"'),
-            metric(worker, "coopstream_rebalances_total", 'kind="revoked"'))  # fmt: skip
+    return (
+        metric(worker, "coopstream_rebalances_total", 'kind="assigned"'),
+        metric(worker, "coopstream_rebalances_total", 'kind="revoked"'),
+    )
 
 
 def _revocations(worker: WorkerProcess) -> list[tuple[int, float]]:
@@ -115,15 +107,30 @@ def test_workers_join_and_leave_mid_stream_nothing_lost_static_member_keeps_its_
     outcome = Outcome.of({x["id"] for x in articles}, ids_of(events))
     revocations = [r for w in stack.workers for r in _revocations(w)]
     longest = max((seconds for _, seconds in revocations), default=0.0)
-    problems = Counter(e.get("event") for w in stack.workers for e in log_events(w)
-                       if e.get("event") in ("commit of revoked partitions failed", "partitions lost"))  # fmt: skip
-    record("rebalance-churn", Row(
-        "rebalance churn: 1 -> 3 -> 1 workers, one static pod restarted", "at-least-once", 3, len(articles),
-        outcome.records_out, len(outcome.lost), outcome.duplicated, 1, max(recover),
-        f"{len(revocations)} revocations, {sum(1 for n, _ in revocations if n)} committing offsets, the longest "
-        f"handled in {longest:.1f} s (bound {DRAIN_TIMEOUT_S:.0f} s); the restarted static pod got its partitions "
-        f"back without rebalancing the others; commit interval {COMMIT_INTERVAL_MS // 1000} s", order=30,
-    ))  # fmt: skip
+    problems = Counter(
+        e.get("event")
+        for w in stack.workers
+        for e in log_events(w)
+        if e.get("event") in ("commit of revoked partitions failed", "partitions lost")
+    )
+    record(
+        "rebalance-churn",
+        Row(
+            "rebalance churn: 1 -> 3 -> 1 workers, one static pod restarted",
+            "at-least-once",
+            3,
+            len(articles),
+            outcome.records_out,
+            len(outcome.lost),
+            outcome.duplicated,
+            1,
+            max(recover),
+            f"{len(revocations)} revocations, {sum(1 for n, _ in revocations if n)} committing offsets, the longest "
+            f"handled in {longest:.1f} s (bound {DRAIN_TIMEOUT_S:.0f} s); the restarted static pod got its partitions "
+            f"back without rebalancing the others; commit interval {COMMIT_INTERVAL_MS // 1000} s",
+            order=30,
+        ),
+    )
     assert not outcome.lost, sorted(outcome.lost)[:10]
     assert revocations and longest <= DRAIN_TIMEOUT_S, revocations
     assert any(n for n, _ in revocations), "no revocation had offsets to commit: the test did not try what it claims"

@@ -9,21 +9,12 @@ import json
 import time
 
 import pytest
-from fault_support import (
-    Outcome,
-    Row,
-    Stack,
-    article_records,
-    committed_total,
-    ids_of,
-    log_events,
-    many_articles,
-    metric,
-    produce_positions,
-    read_to_end,
-    record,
-    wait_for,
-)
+
+from support.articles import article_records, ids_of, many_articles
+from support.faults import Outcome, Row, committed_total, produce_positions, read_to_end, record
+from support.logs import log_events
+from support.stack import Stack, metric
+from support.waiting import wait_for
 
 pytestmark = pytest.mark.faults
 
@@ -45,8 +36,11 @@ def test_a_record_slower_than_the_poll_interval_keeps_the_member_in_its_group(fa
     time.sleep(2.0)  # the huge article is being enriched now
 
     newcomer = stack.worker("newcomer", group_instance_id="newcomer-pod", wait=False, **settings)
-    rebalance_s = wait_for(lambda: newcomer.get("/readyz")[0] == 200, MAX_POLL_INTERVAL_MS / 1000,
-                           "the rebalance started during the huge article to complete")  # fmt: skip
+    rebalance_s = wait_for(
+        lambda: newcomer.get("/readyz")[0] == 200,
+        MAX_POLL_INTERVAL_MS / 1000,
+        "the rebalance started during the huge article to complete",
+    )
     wait_for(lambda: committed_total(stack) >= len(records), 180, "every record to be committed", every=0.5)
 
     slow = [e for e in log_events(busy) if e.get("event") == "batch published" and e.get("records") == 1]
@@ -54,12 +48,23 @@ def test_a_record_slower_than_the_poll_interval_keeps_the_member_in_its_group(fa
     events = read_to_end(stack.bootstrap, [stack.enriched])
     outcome = Outcome.of({x["id"] for x in before + after} | {huge["id"]}, ids_of(events))
     lost_rebalances = metric(busy, "coopstream_rebalances_total", 'kind="lost"')
-    record("slow-record", Row(
-        "slow processing: one ~5 MB pathological article", "at-least-once", 1, len(records), outcome.records_out,
-        len(outcome.lost), outcome.duplicated, 0, rebalance_s,
-        f"the article took {huge_s:.0f} s with max.poll.interval.ms {MAX_POLL_INTERVAL_MS // 1000} s; a rebalance "
-        "started meanwhile completed (time to recover); the member was never evicted", order=40,
-    ))  # fmt: skip
+    record(
+        "slow-record",
+        Row(
+            "slow processing: one ~5 MB pathological article",
+            "at-least-once",
+            1,
+            len(records),
+            outcome.records_out,
+            len(outcome.lost),
+            outcome.duplicated,
+            0,
+            rebalance_s,
+            f"the article took {huge_s:.0f} s with max.poll.interval.ms {MAX_POLL_INTERVAL_MS // 1000} s; a rebalance "
+            "started meanwhile completed (time to recover); the member was never evicted",
+            order=40,
+        ),
+    )
     assert huge_s > MAX_POLL_INTERVAL_MS / 1000, f"the huge article took only {huge_s:.1f}s: it proves nothing"
     assert not outcome.lost and outcome.duplicated == 0, outcome
     assert lost_rebalances == 0, busy.log_tail()

@@ -5,24 +5,22 @@ runs long, a partition revoked while it runs, outputs the brokers keep waiting o
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from fault_support import load_test_module
 
 from coopstream.config import Settings
 from coopstream.errors import PublishFailed, TransactionFailed
+from coopstream.exits import EXIT_OK, EXIT_PUBLISH_FAILED
 from coopstream.schemas import EnrichedEvent, RawArticle
+from coopstream.step import RecordStep
 from coopstream.stream import worker as worker_module
-from coopstream.stream.exits import EXIT_OK, EXIT_PUBLISH_FAILED
 from coopstream.stream.kafka_sink import KafkaSink
 from coopstream.stream.ports import Partition
-from coopstream.stream.processor import Processor
+from support import loop as support
 
 pytestmark = pytest.mark.faults
 
-support = load_test_module("coopstream_unit_stream_support", Path(__file__).parents[1] / "unit" / "stream_support.py")
 P0, P1 = Partition("raw", 0), Partition("raw", 1)
 
 
@@ -41,7 +39,7 @@ def _slow_rig(revoke: int | None = None, **settings: str) -> Any:
         event: EnrichedEvent = support.fake_enrich(article, processed_at)
         return event
 
-    r.worker.processor = Processor(enrich, support.TOPICS, 2048, clock=lambda: "2026-01-01T00:00:00Z")
+    r.worker.processor = RecordStep(enrich, support.TOPICS, 2048, clock=lambda: "2026-01-01T00:00:00Z")
     r.source.append(support.article("slow", text="SLOW soldiers trained together."), key=b"slow", partition=0)
     r.source.append(support.article("quick"), key=b"quick", partition=1)
     return r

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from coopstream import devbroker
-from coopstream.devbroker import BrokerError, DevBroker, api_versions, free_port, is_ready
-from coopstream.devbroker.__main__ import main as cli
+from coopstream.dev import broker as devbroker
+from coopstream.dev.broker import BrokerError, DevBroker, api_versions, free_port, is_ready
+from coopstream.dev.broker.__main__ import main as cli
 
 pytestmark = pytest.mark.integration
 

@@ -13,17 +13,19 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Stack, sample_articles
 
 from coopstream import __version__
-from coopstream.devbroker import DevBroker, free_port
-from coopstream.stream.process import WorkerProcess
+from coopstream.dev.broker import DevBroker, free_port
+from coopstream.dev.process import WorkerProcess
+from support.articles import sample_articles
+from support.stack import Stack
+from support.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.deploy]
 
@@ -55,11 +57,16 @@ class Prometheus:
         self.port = free_port()
         self.workdir = workdir
         self.config = workdir / "prometheus.yml"
-        self.config.write_text(json.dumps({  # JSON is YAML
-            "global": {"scrape_interval": "1s", "scrape_timeout": "1s", "evaluation_interval": "1s"},
-            "rule_files": [str(ALERTS)],
-            "scrape_configs": [{"job_name": "coopstream", "static_configs": [{"targets": [target]}]}],
-        }), encoding="utf-8")  # fmt: skip
+        self.config.write_text(
+            json.dumps(
+                {  # JSON is YAML
+                    "global": {"scrape_interval": "1s", "scrape_timeout": "1s", "evaluation_interval": "1s"},
+                    "rule_files": [str(ALERTS)],
+                    "scrape_configs": [{"job_name": "coopstream", "static_configs": [{"targets": [target]}]}],
+                }
+            ),
+            encoding="utf-8",
+        )
         self.log = workdir / "prometheus.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -69,13 +76,18 @@ class Prometheus:
 
     def start(self) -> Prometheus:
         cmd = [
-            binary("prometheus"), f"--config.file={self.config}", f"--storage.tsdb.path={self.workdir / 'data'}",
-            f"--web.listen-address=127.0.0.1:{self.port}", "--storage.tsdb.retention.time=1h", "--log.level=warn",
-        ]  # fmt: skip
+            binary("prometheus"),
+            f"--config.file={self.config}",
+            f"--storage.tsdb.path={self.workdir / 'data'}",
+            f"--web.listen-address=127.0.0.1:{self.port}",
+            "--storage.tsdb.retention.time=1h",
+            "--log.level=warn",
+        ]
         with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         start_new_session=True)  # fmt: skip
-        wait_for(lambda: self._get("/-/ready")[0] == 200, 30, "Prometheus ready", self.log_tail)
+            self.proc = subprocess.Popen(
+                cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+            )
+        wait_for(lambda: self._get("/-/ready")[0] == 200, 30, "Prometheus ready", detail=self.log_tail)
         return self
 
     def stop(self) -> None:
@@ -125,15 +137,6 @@ class Prometheus:
         return next(iter(found.values()), None)
 
 
-def wait_for(condition: Callable[[], bool], timeout: float, what: str, detail: Callable[[], str] = str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.25)
-    pytest.fail(f"{what}: not within {timeout:.0f}s\n{detail()}")
-
-
 @dataclass
 class Scraped:
     stack: Stack
@@ -153,8 +156,15 @@ def scraped(broker: DevBroker, tmp_path_factory: pytest.TempPathFactory) -> Iter
     try:
         prometheus.start()
         # counters must be seen at 0 first: rates and increases then show what the test adds
-        wait_for(lambda: prometheus.value('count_over_time(coopstream_records_consumed_total{job="coopstream"}[1m])')
-                 in (2.0, 3.0, 4.0, 5.0), 30, "two scrapes of the idle worker", prometheus.log_tail)  # fmt: skip
+        wait_for(
+            lambda: (
+                prometheus.value('count_over_time(coopstream_records_consumed_total{job="coopstream"}[1m])')
+                in (2.0, 3.0, 4.0, 5.0)
+            ),
+            30,
+            "two scrapes of the idle worker",
+            detail=prometheus.log_tail,
+        )
         articles = sample_articles()
         consumed = 'sum(coopstream_records_consumed_total{job="coopstream"})'
         # two waves of broken records: a dead-letter series appears with the first dead letter of its
@@ -164,8 +174,12 @@ def scraped(broker: DevBroker, tmp_path_factory: pytest.TempPathFactory) -> Iter
             stack.produce([(key + b"-%d" % wave, value) for key, value, _ in BROKEN])
             total = len(articles) + len(BROKEN) * (wave + 1)
             outputs = stack.read([stack.enriched, stack.dlq], until=total, timeout=90)
-            wait_for(lambda total=total: prometheus.value(consumed) == total,
-                     30, f"Prometheus sees every record of wave {wave + 1} consumed", worker.log_tail)  # fmt: skip
+            wait_for(
+                lambda total=total: prometheus.value(consumed) == total,
+                30,
+                f"Prometheus sees every record of wave {wave + 1} consumed",
+                detail=worker.log_tail,
+            )
         events = [json.loads(m.value or b"{}") for m in outputs if m.topic == stack.enriched]
         time.sleep(2.5)  # a few more scrapes and rule evaluations on the final values
         yield Scraped(stack, worker, prometheus, articles, events)
@@ -193,8 +207,9 @@ def alert_rules(prometheus: Prometheus) -> list[dict[str, Any]]:
 def test_promtool_check_metrics_accepts_the_workers_metrics(scraped: Scraped) -> None:
     status, body = scraped.worker.get("/metrics")
     assert status == 200
-    proc = subprocess.run([binary("promtool"), "check", "metrics"], input=body, capture_output=True, text=True,
-                          timeout=30, check=False)  # fmt: skip
+    proc = subprocess.run(
+        [binary("promtool"), "check", "metrics"], input=body, capture_output=True, text=True, timeout=30, check=False
+    )
     assert proc.returncode == 0, f"{proc.stdout}\n{proc.stderr}"
 
 
@@ -237,8 +252,11 @@ def test_series_show_what_the_test_produced(scraped: Scraped) -> None:
     reasons = {dict(k)["reason"]: v for k, v in by_reason.items()}
     assert reasons == {reason: float(WAVES) for _, _, reason in BROKEN}
     # lag: one series per partition of the input topic, all caught up
-    lag = {dict(k)["partition"]: v for k, v in p.values(f"coopstream_consumer_lag{job}").items()
-           if dict(k)["topic"] == scraped.stack.raw}  # fmt: skip
+    lag = {
+        dict(k)["partition"]: v
+        for k, v in p.values(f"coopstream_consumer_lag{job}").items()
+        if dict(k)["topic"] == scraped.stack.raw
+    }
     assert lag == {str(n): 0.0 for n in range(scraped.stack.partitions)}
     assert p.value(f"sum(coopstream_assigned_partitions{job})") == scraped.stack.partitions
     # latency histograms counted every record
@@ -250,7 +268,8 @@ def test_series_show_what_the_test_produced(scraped: Scraped) -> None:
     # health
     assert p.value(f"up{job}") == 1
     assert p.values(f"coopstream_build_info{job}") and all(
-        dict(k)["version"] == __version__ for k in p.values(f"coopstream_build_info{job}"))
+        dict(k)["version"] == __version__ for k in p.values(f"coopstream_build_info{job}")
+    )
 
 
 def test_alerts_see_the_dead_letters_and_nothing_else(scraped: Scraped) -> None:

@@ -7,7 +7,9 @@ import base64
 import json
 
 import pytest
-from conftest import Stack, covers, dead_letter_keys, ids_of, many_articles
+
+from support.articles import covers, dead_letter_keys, ids_of, many_articles
+from support.stack import Stack
 
 pytestmark = pytest.mark.integration
 
@@ -58,8 +60,9 @@ def test_a_dead_letter_topic_that_refuses_writes_stops_the_worker_without_commit
     worker = stack.worker()
     assert len(stack.read([stack.enriched], until=1)) == 1
     assert stack.committed() == {0: 1} or _eventually_committed(stack, {0: 1})
-    stack.produce([(b"poison", b"not json at all"), (good[1]["id"].encode(), json.dumps(good[1]).encode())],
-                  partition=0)  # fmt: skip
+    stack.produce(
+        [(b"poison", b"not json at all"), (good[1]["id"].encode(), json.dumps(good[1]).encode())], partition=0
+    )
     assert worker.proc is not None
     assert worker.proc.wait(timeout=60) == 5, worker.log_tail()
     assert stack.committed() == {0: 1}  # neither the poison record nor the good one after it

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from conftest import Stack, sample_articles
 
-from coopstream.devbroker import DevBroker
-from coopstream.stream.reader import Message
+from coopstream.dev.broker import DevBroker
+from coopstream.dev.reader import Message
+from support.articles import sample_articles
+from support.stack import Stack
 
 pytestmark = pytest.mark.integration
 
@@ -43,8 +44,12 @@ def run(broker: DevBroker, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     source.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
     produced = subprocess.run(
         [sys.executable, "-m", "coopstream", "produce", str(source)],
-        env=stack.env(), capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        env=stack.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert produced.returncode == 0, produced.stderr
     assert f"published {len(articles)} record(s)" in produced.stdout
     try:
@@ -64,8 +69,13 @@ def run(broker: DevBroker, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 def _offline(run: Run) -> dict[str, dict[str, Any]]:
     path = run.stack.tmp / "articles.jsonl"
-    done = subprocess.run([sys.executable, "-m", "coopstream", "enrich", str(path)],
-                          capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "coopstream", "enrich", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return {e["article_id"]: e for e in map(json.loads, done.stdout.splitlines())}
 
 
@@ -119,8 +129,9 @@ def test_metrics_health_and_a_clean_stop(run: Run) -> None:
     assert sum(committed.values()) == n  # every input offset committed, on the way out at the latest
     promtool = shutil.which("promtool")
     if promtool:
-        checked = subprocess.run([promtool, "check", "metrics"], input=run.metrics, capture_output=True,
-                                 text=True, timeout=30, check=False)  # fmt: skip
+        checked = subprocess.run(
+            [promtool, "check", "metrics"], input=run.metrics, capture_output=True, text=True, timeout=30, check=False
+        )
         assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
@@ -130,8 +141,10 @@ def test_kcat_reads_the_enriched_topic(run: Run) -> None:
         pytest.skip("kcat is not installed (apt-get install -y kcat)")
     done = subprocess.run(
         [kcat, "-b", run.stack.bootstrap, "-C", "-t", run.stack.enriched, "-e", "-q", "-f", "%k\t%h\t%s\n"],
-        capture_output=True, timeout=60, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
     lines = [line.split(b"\t", 2) for line in done.stdout.splitlines() if line]
     assert sorted(key.decode() for key, _, _ in lines) == sorted(a["id"] for a in run.articles)
     for key, headers, value in lines:

@@ -7,9 +7,10 @@ import time
 from collections import Counter
 
 import pytest
-from conftest import Stack, covers, ids_of, many_articles
 
-from coopstream.stream.process import WorkerProcess
+from coopstream.dev.process import WorkerProcess
+from support.articles import covers, ids_of, many_articles
+from support.stack import Stack
 
 pytestmark = pytest.mark.integration
 

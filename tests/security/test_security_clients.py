@@ -17,19 +17,13 @@ import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaConnectionError, KafkaTimeoutError, SaslAuthenticationFailedError
 from kafka.protocol.sasl import SaslAuthenticateRequest
-from security_support import MASK, assert_no_secret
 
 from coopstream.config import Settings, load_settings
-from coopstream.errors import ConfigError
-from coopstream.stream import clients
-from coopstream.stream.clients import (
-    WIRE_LOGGERS,
-    HideSaslMessages,
-    LoginRefused,
-    MaskedSecret,
-    check_login,
-    connection_options,
-)
+from coopstream.errors import ConfigError, LoginRefused
+from coopstream.stream import preflight
+from coopstream.stream.clients import WIRE_LOGGERS, HideSaslMessages, MaskedSecret, connection_options
+from coopstream.stream.preflight import check_login
+from support.security import MASK, assert_no_secret
 
 pytestmark = pytest.mark.security
 
@@ -48,18 +42,29 @@ def files(tmp_path: Path) -> dict[str, str]:
 
 
 def settings(protocol: str, files: dict[str, str], **extra: Any) -> Settings:
-    values: dict[str, Any] = {"bootstrap_servers": "b1:9093, b2:9093", "client_id": "cid",
-                              "security_protocol": protocol, **files, "ssl_password": KEY_PASSWORD,
-                              "ssl_check_hostname": False}  # fmt: skip
+    values: dict[str, Any] = {
+        "bootstrap_servers": "b1:9093, b2:9093",
+        "client_id": "cid",
+        "security_protocol": protocol,
+        **files,
+        "ssl_password": KEY_PASSWORD,
+        "ssl_check_hostname": False,
+    }
     if protocol.startswith("SASL"):
         values.update(sasl_mechanism="SCRAM-SHA-512", sasl_username="svc", sasl_password=SASL_PASSWORD)
     values.update(extra)
     return Settings(**values)
 
 
-@pytest.mark.parametrize(("protocol", "sasl", "tls"), [
-    ("PLAINTEXT", False, False), ("SSL", False, True), ("SASL_PLAINTEXT", True, False), ("SASL_SSL", True, True),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("protocol", "sasl", "tls"),
+    [
+        ("PLAINTEXT", False, False),
+        ("SSL", False, True),
+        ("SASL_PLAINTEXT", True, False),
+        ("SASL_SSL", True, True),
+    ],
+)
 def test_each_protocol_maps_to_its_options(protocol: str, sasl: bool, tls: bool, files: dict[str, str]) -> None:
     options = connection_options(settings(protocol, files))
     assert options["bootstrap_servers"] == ["b1:9093", "b2:9093"]
@@ -88,8 +93,17 @@ def test_optional_tls_files_are_left_out(files: dict[str, str]) -> None:
 
 def test_a_masked_secret_prints_as_the_mask_and_keeps_its_characters() -> None:
     secret = MaskedSecret("hunter2-Z")
-    shown = [repr(secret), str(secret), f"{secret}", f"{secret!r}", "%s" % secret, "%r" % secret,  # noqa: UP031
-             "{}".format(secret), repr({"p": secret}), str([secret])]  # noqa: UP032  # fmt: skip
+    shown = [
+        repr(secret),
+        str(secret),
+        f"{secret}",
+        f"{secret!r}",
+        "%s" % secret,  # noqa: UP031  (the %-format path, on purpose)
+        "%r" % secret,  # noqa: UP031
+        "{}".format(secret),  # noqa: UP032  (the str.format path, on purpose)
+        repr({"p": secret}),
+        str([secret]),
+    ]
     assert all("hunter2" not in text and MASK in text for text in shown), shown
     # what kafka-python does with it: PLAIN joins it, SCRAM encodes it, ssl reads it as str
     assert secret == "hunter2-Z" and secret.encode() == b"hunter2-Z"
@@ -99,8 +113,9 @@ def test_a_masked_secret_prints_as_the_mask_and_keeps_its_characters() -> None:
     assert json.dumps(secret) == '"hunter2-Z"'
 
 
-def test_settings_never_show_a_password(files: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_settings_never_show_a_password(
+    files: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     s = settings("SASL_SSL", files)
     dump = s.safe_dump()
     assert dump["sasl_password"] == MASK and dump["ssl_password"] == MASK
@@ -159,7 +174,7 @@ def test_wire_logging_shows_no_sasl_message_or_raw_bytes() -> None:
 
 
 def _failure(error: BaseException, in_login: bool, server: str = "b1:9093") -> Any:
-    return clients._Failure(server, error, in_login)
+    return preflight._Failure(server, error, in_login)
 
 
 def _cert_error() -> KafkaConnectionError:
@@ -177,7 +192,7 @@ def _cert_error() -> KafkaConnectionError:
 def attempts(monkeypatch: pytest.MonkeyPatch) -> list[list[Any]]:
     """The answers the connection attempts give, in turn; check_login's tries are counted by what is left."""
     answers: list[list[Any]] = []
-    monkeypatch.setattr(clients, "_connect_once", lambda options, timeout_s: answers.pop(0))
+    monkeypatch.setattr(preflight, "_connect_once", lambda options, timeout_s: answers.pop(0))
     return answers
 
 
@@ -191,15 +206,20 @@ def test_a_refused_login_stops_at_once(attempts: list[list[Any]], files: dict[st
     with pytest.raises(LoginRefused) as caught:
         check_login(settings("SASL_SSL", files))
     message = str(caught.value)
-    assert message == ("the broker at b1:9093 refused the SASL login of user 'svc' (SCRAM-SHA-512): Authentication "
-                       "failed: invalid credentials; check COOPSTREAM_SASL_USERNAME and COOPSTREAM_SASL_PASSWORD")
+    assert message == (
+        "the broker at b1:9093 refused the SASL login of user 'svc' (SCRAM-SHA-512): Authentication "
+        "failed: invalid credentials; check COOPSTREAM_SASL_USERNAME and COOPSTREAM_SASL_PASSWORD"
+    )
     assert_no_secret(message, SASL_PASSWORD)
 
 
 def test_an_untrusted_certificate_stops_at_once(attempts: list[list[Any]], files: dict[str, str]) -> None:
     attempts.append([_failure(_cert_error(), False)])
-    with pytest.raises(LoginRefused, match=r"not trusted: self-signed certificate in certificate chain; check "
-                                           r"COOPSTREAM_SSL_CAFILE$"):  # fmt: skip
+    with pytest.raises(
+        LoginRefused,
+        match=r"not trusted: self-signed certificate in certificate chain; check "
+        r"COOPSTREAM_SSL_CAFILE$",
+    ):
         check_login(settings("SASL_SSL", files))  # ssl_check_hostname is off here: only the CA file to check
 
 

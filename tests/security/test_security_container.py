@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import signal
 import subprocess
 import sys
@@ -24,9 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from security_support import ROOT, SecureBroker, Topics, create_topics, read, tool, worker_env
 
-from coopstream.devbroker import free_port
+from coopstream.dev.broker import free_port
+from support.paths import ROOT
+from support.security import SecureBroker, tool
+from support.stack import Stack
 
 pytestmark = pytest.mark.security
 
@@ -41,8 +42,9 @@ def yaml_lib() -> Any:
     try:
         import yaml
     except ImportError:
-        pytest.fail("PyYAML is not installed: run deploy/tools/install-checkers.sh (make test-tools does)",
-                    pytrace=False)  # fmt: skip
+        pytest.fail(
+            "PyYAML is not installed: run deploy/tools/install-checkers.sh (make test-tools does)", pytrace=False
+        )
     return yaml
 
 
@@ -193,14 +195,17 @@ def test_kubernetes_workloads_run_non_root_on_a_read_only_root() -> None:
     assert kubernetes_problems(docs, workdir) == []
 
 
-@pytest.mark.parametrize(("path", "value", "expected"), [
-    (("securityContext", "readOnlyRootFilesystem"), False, "readOnlyRootFilesystem is not true"),
-    (("securityContext", "runAsNonRoot"), False, "runAsNonRoot is not true"),
-    (("securityContext", "runAsUser"), 0, "runs as uid 0"),
-    (("securityContext", "allowPrivilegeEscalation"), True, "allowPrivilegeEscalation is not false"),
-    (("securityContext", "privileged"), True, "privileged"),
-    (("volumeMounts",), [], "not a writable emptyDir mount"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        (("securityContext", "readOnlyRootFilesystem"), False, "readOnlyRootFilesystem is not true"),
+        (("securityContext", "runAsNonRoot"), False, "runAsNonRoot is not true"),
+        (("securityContext", "runAsUser"), 0, "runs as uid 0"),
+        (("securityContext", "allowPrivilegeEscalation"), True, "allowPrivilegeEscalation is not false"),
+        (("securityContext", "privileged"), True, "privileged"),
+        (("volumeMounts",), [], "not a writable emptyDir mount"),
+    ],
+)
 def test_kubernetes_problems_are_caught(path: tuple[str, ...], value: object, expected: str) -> None:
     docs = k8s_documents()
     (deployment,) = [d for d in docs if d.get("kind") == "Deployment"]
@@ -218,9 +223,12 @@ def test_kubernetes_problems_are_caught(path: tuple[str, ...], value: object, ex
 def compose_problems(data: dict[str, Any], workdir: str) -> list[str]:
     """Every service of the coopstream image: read-only root, the workdir on tmpfs, not root."""
     problems = []
-    services = {name: s for name, s in data.get("services", {}).items()
-                if str(s.get("image", "")).split(":")[0] == IMAGE
-                or "deploy/Dockerfile" in str((s.get("build") or {}).get("dockerfile", ""))}  # fmt: skip
+    services = {
+        name: s
+        for name, s in data.get("services", {}).items()
+        if str(s.get("image", "")).split(":")[0] == IMAGE
+        or "deploy/Dockerfile" in str((s.get("build") or {}).get("dockerfile", ""))
+    }
     if not services:
         problems.append("no service runs the coopstream image")
     for name, service in services.items():
@@ -253,14 +261,17 @@ def test_compose_services_run_non_root_on_a_read_only_root() -> None:
     assert {"topics", "worker", "loader"} <= data["services"].keys()
 
 
-@pytest.mark.parametrize(("key", "value", "expected"), [
-    ("read_only", False, "read_only is not true"),
-    ("tmpfs", [], "the working directory /tmp is not a tmpfs"),
-    ("user", "root", "runs as user root"),
-    ("user", "0:0", "runs as user 0:0"),
-    ("cap_drop", [], "does not drop all capabilities"),
-    ("security_opt", [], "may gain privileges"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("read_only", False, "read_only is not true"),
+        ("tmpfs", [], "the working directory /tmp is not a tmpfs"),
+        ("user", "root", "runs as user root"),
+        ("user", "0:0", "runs as user 0:0"),
+        ("cap_drop", [], "does not drop all capabilities"),
+        ("security_opt", [], "may gain privileges"),
+    ],
+)
 def test_compose_problems_are_caught(key: str, value: object, expected: str) -> None:
     data = compose_data()
     data["services"]["worker"] = {**data["services"]["worker"], key: value}
@@ -271,10 +282,33 @@ def test_compose_problems_are_caught(key: str, value: object, expected: str) -> 
 # ---------------------------------------------------------------------- at run time
 
 WRITE_FLAGS = re.compile(r"O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND")
-CALL = re.compile(r'^\d+\s+(\w+)\((.*)\)\s+=\s+(-?\d+|\?)')
-CHANGES = {"creat", "mkdir", "mkdirat", "rename", "renameat", "renameat2", "unlink", "unlinkat", "rmdir",
-           "truncate", "link", "linkat", "symlink", "symlinkat", "chmod", "fchmodat", "chown", "fchownat",
-           "lchown", "utimensat", "utime", "utimes", "mknod", "mknodat"}  # fmt: skip
+CALL = re.compile(r"^\d+\s+(\w+)\((.*)\)\s+=\s+(-?\d+|\?)")
+CHANGES = {
+    "creat",
+    "mkdir",
+    "mkdirat",
+    "rename",
+    "renameat",
+    "renameat2",
+    "unlink",
+    "unlinkat",
+    "rmdir",
+    "truncate",
+    "link",
+    "linkat",
+    "symlink",
+    "symlinkat",
+    "chmod",
+    "fchmodat",
+    "chown",
+    "fchownat",
+    "lchown",
+    "utimensat",
+    "utime",
+    "utimes",
+    "mknod",
+    "mknodat",
+}
 
 
 def written_paths(trace: str, cwd: Path) -> set[str]:
@@ -297,14 +331,20 @@ def test_the_trace_catches_writes(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "old").write_text("x")
-    script = ("import os; out = os.environ['OUT']; open('local', 'w').close(); open(out + '/new', 'a').close(); "
-              "os.mkdir(out + '/dir'); os.rename(out + '/old', out + '/moved'); os.remove(out + '/moved'); "
-              "open(out + '/dir/../via-parent', 'w').close(); open('/etc/hostname').close()")  # fmt: skip
+    script = (
+        "import os; out = os.environ['OUT']; open('local', 'w').close(); open(out + '/new', 'a').close(); "
+        "os.mkdir(out + '/dir'); os.rename(out + '/old', out + '/moved'); os.remove(out + '/moved'); "
+        "open(out + '/dir/../via-parent', 'w').close(); open('/etc/hostname').close()"
+    )
     workdir = tmp_path / "workdir"
     workdir.mkdir()
     trace = tmp_path / "trace.txt"
-    subprocess.run([tool("strace", "strace"), "-f", "-qq", "-o", str(trace), "-e", "trace=%file", sys.executable,
-                    "-c", script], cwd=workdir, env={**os.environ, "OUT": str(outside)}, check=True)  # fmt: skip
+    subprocess.run(
+        [tool("strace", "strace"), "-f", "-qq", "-o", str(trace), "-e", "trace=%file", sys.executable, "-c", script],
+        cwd=workdir,
+        env={**os.environ, "OUT": str(outside)},
+        check=True,
+    )
     found = written_paths(trace.read_text(encoding="utf-8"), workdir)
     expected = {str(workdir / "local"), *(str(outside / n) for n in ("new", "dir", "old", "moved", "via-parent"))}
     assert expected <= found, sorted(found)
@@ -317,20 +357,32 @@ def test_worker_writes_nothing_outside_its_working_directory(secure_broker: Secu
     strace = tool("strace", "strace")
     stage = final_stage(DOCKERFILE.read_text(encoding="utf-8"))
     broker = secure_broker.broker
-    topics = Topics(f"t{secrets.token_hex(5)}")
-    create_topics(broker, topics)
+    topics = Stack.new(broker, tmp_path, partitions=2)
+    topics.create_topics()
     workdir = tmp_path / "workdir"  # stands for the image's WORKDIR, the writable mount
     workdir.mkdir()
     port = free_port()
     image_env = {k: v for k, v in stage.env.items() if k not in {"PATH", "VIRTUAL_ENV"}}
-    env = {**worker_env(topics, {"bootstrap_servers": broker.bootstrap}, port), **image_env,
-           "COOPSTREAM_METRICS_PORT": str(port), "COOPSTREAM_METRICS_HOST": "127.0.0.1",
-           "HOME": "/nonexistent", "TMPDIR": str(workdir)}  # fmt: skip
+    env = {
+        **topics.env(metrics_port=str(port)),
+        **image_env,
+        "COOPSTREAM_METRICS_PORT": str(port),
+        "COOPSTREAM_METRICS_HOST": "127.0.0.1",
+        "HOME": "/nonexistent",
+        "TMPDIR": str(workdir),
+    }
     trace = tmp_path / "trace.txt"
     cmd = [strace, "-f", "-qq", "-o", str(trace), "-e", "trace=%file", sys.executable, "-m", "coopstream", "run"]
     with (tmp_path / "worker.log").open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+        proc = subprocess.Popen(
+            cmd,
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 60
         while not _ready(port):
@@ -341,12 +393,16 @@ def test_worker_writes_nothing_outside_its_working_directory(secure_broker: Secu
         producer = KafkaProducer(bootstrap_servers=broker.bootstrap, acks="all")
         try:
             for i in range(3):
-                producer.send(topics.raw, key=f"a{i}".encode(), value=b'{"id": "a%d", "text": "LIMA, Peru -- '
-                              b'Navies of Peru and Chile met for maritime security talks."}' % i)  # fmt: skip
+                producer.send(
+                    topics.raw,
+                    key=f"a{i}".encode(),
+                    value=b'{"id": "a%d", "text": "LIMA, Peru -- '
+                    b'Navies of Peru and Chile met for maritime security talks."}' % i,
+                )
             producer.flush(30)
         finally:
             producer.close()
-        assert len(read(broker.bootstrap, [topics.enriched], lambda got: len(got) >= 3)) == 3
+        assert len(topics.read([topics.enriched], 3, timeout=45.0)) == 3
         with contextlib.suppress(ProcessLookupError):  # gone already: its exit code below says how
             os.kill(_traced_pid(trace), signal.SIGTERM)
         code = proc.wait(timeout=30)
@@ -357,8 +413,11 @@ def test_worker_writes_nothing_outside_its_working_directory(secure_broker: Secu
     assert code == 0, (tmp_path / "worker.log").read_text()[-3000:]
     text = trace.read_text(encoding="utf-8", errors="replace")
     assert "openat(" in text or "open(" in text, "strace recorded nothing"
-    outside = {p for p in written_paths(text, workdir)
-               if not p.startswith(str(workdir)) and not p.startswith(("/dev/", "/proc/self/"))}  # fmt: skip
+    outside = {
+        p
+        for p in written_paths(text, workdir)
+        if not p.startswith(str(workdir)) and not p.startswith(("/dev/", "/proc/self/"))
+    }
     assert outside == set(), f"written outside the working directory: {sorted(outside)}"
 
 

@@ -16,7 +16,8 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
-from security_support import ROOT
+
+from support.paths import ROOT
 
 pytestmark = pytest.mark.security
 
@@ -63,8 +64,9 @@ def test_the_lock_pins_every_runtime_dependency_within_its_range() -> None:
 def test_the_lock_holds_the_runtime_closure_and_no_tool() -> None:
     closure = lock_module().runtime_closure()
     assert set(pins()) == set(closure), "requirements.lock is out of date: run make lock (and make audit)"
-    tools = {canonicalize_name(Requirement(t).name)
-             for group in project()["optional-dependencies"].values() for t in group}  # type: ignore[attr-defined]  # fmt: skip
+    tools = {
+        canonicalize_name(Requirement(t).name) for group in project()["optional-dependencies"].values() for t in group
+    }  # type: ignore[attr-defined]
     assert tools and not tools & set(pins())
 
 

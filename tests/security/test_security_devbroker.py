@@ -10,9 +10,10 @@ import stat
 from pathlib import Path
 
 import pytest
-from security_support import Pki, SecureBroker, assert_no_secret
 
-from coopstream.devbroker import HOST, BrokerError, DevBroker, SecureListener, api_versions, is_ready
+from coopstream.dev.broker import BrokerError, DevBroker, SecureListener, api_versions, is_ready
+from coopstream.dev.broker.probe import HOST
+from support.security import Pki, SecureBroker, assert_no_secret
 
 pytestmark = pytest.mark.security
 
@@ -29,15 +30,23 @@ def test_without_a_secure_listener_the_configuration_is_as_before(tmp_path: Path
 
 def test_the_secure_listener_sits_beside_plaintext(tmp_path: Path) -> None:
     listener = SecureListener(9997, tmp_path / "c.pem", tmp_path / "k.pem", plain_users={"alice": "pw-1"})
-    broker = DevBroker(port=9999, workdir=tmp_path, controller_port=9998, secure=listener,
-                       extra_config={"listener.name.sasl_ssl.ssl.client.auth": "requested"})  # fmt: skip
+    broker = DevBroker(
+        port=9999,
+        workdir=tmp_path,
+        controller_port=9998,
+        secure=listener,
+        extra_config={"listener.name.sasl_ssl.ssl.client.auth": "requested"},
+    )
     config = broker.config()
     assert broker.secure_bootstrap == f"{HOST}:9997" and broker.bootstrap == f"{HOST}:9999"
     assert config["listeners"] == f"PLAINTEXT://{HOST}:9999,SASL_SSL://{HOST}:9997,CONTROLLER://{HOST}:9998"
     assert config["advertised.listeners"] == f"PLAINTEXT://{HOST}:9999,SASL_SSL://{HOST}:9997"
     assert config["inter.broker.listener.name"] == "PLAINTEXT"
     assert config["listener.security.protocol.map"].split(",") == [
-        "CONTROLLER:PLAINTEXT", "PLAINTEXT:PLAINTEXT", "SASL_SSL:SASL_SSL"]  # fmt: skip
+        "CONTROLLER:PLAINTEXT",
+        "PLAINTEXT:PLAINTEXT",
+        "SASL_SSL:SASL_SSL",
+    ]
     assert config["listener.name.sasl_ssl.sasl.enabled.mechanisms"] == "SCRAM-SHA-256,SCRAM-SHA-512,PLAIN"
     assert config["listener.name.sasl_ssl.ssl.keystore.type"] == "PEM"
     assert config["listener.name.sasl_ssl.ssl.keystore.location"] == str(broker.keystore_path)
@@ -51,8 +60,9 @@ def test_what_the_listener_is_given_is_checked(tmp_path: Path, pki: Pki) -> None
         SecureListener(1, pki.broker_cert, pki.broker_key, mechanisms=("GSSAPI",))
     with pytest.raises(BrokerError, match="letters, digits"):
         SecureListener(1, pki.broker_cert, pki.broker_key, plain_users={"bob": 'quote"d'})
-    broker = DevBroker(port=9999, workdir=tmp_path, controller_port=9998,
-                       secure=SecureListener(9997, pki.broker_cert, pki.ca))  # fmt: skip
+    broker = DevBroker(
+        port=9999, workdir=tmp_path, controller_port=9998, secure=SecureListener(9997, pki.broker_cert, pki.ca)
+    )
     with pytest.raises(BrokerError, match="unencrypted PKCS#8"):
         broker._write_keystore(broker.secure)  # type: ignore[arg-type]
     broker.secure = SecureListener(9997, pki.broker_key, pki.broker_key)
@@ -70,8 +80,10 @@ def test_the_live_listener(secure_broker: SecureBroker) -> None:
     # TLS with the certificate made by the session, verified by its CA, for the address
     context = ssl.create_default_context(cafile=str(pki.ca))
     port = broker.secure.port  # type: ignore[union-attr]
-    with socket.create_connection((HOST, port), timeout=5) as raw, \
-            context.wrap_socket(raw, server_hostname=HOST) as tls:
+    with (
+        socket.create_connection((HOST, port), timeout=5) as raw,
+        context.wrap_socket(raw, server_hostname=HOST) as tls,
+    ):
         assert tls.version() in {"TLSv1.2", "TLSv1.3"}
         peer = tls.getpeercert()
         assert ("IP Address", HOST) in peer["subjectAltName"]

@@ -12,23 +12,15 @@ import uuid
 from pathlib import Path
 
 import pytest
-from security_support import (
-    MASK,
-    Login,
-    SecureBroker,
-    Topics,
-    assert_no_secret,
-    create_topics,
-    json_lines,
-    read,
-    run_cli,
-    worker_env,
-)
 
 from coopstream.config import Settings
-from coopstream.devbroker import free_port
-from coopstream.stream.clients import LoginRefused, check_login
-from coopstream.stream.process import WorkerProcess
+from coopstream.dev.broker import free_port
+from coopstream.dev.process import WorkerProcess
+from coopstream.errors import LoginRefused
+from coopstream.stream.preflight import check_login
+from support.logs import json_lines
+from support.security import MASK, Login, SecureBroker, assert_no_secret, run_cli
+from support.stack import Stack
 
 pytestmark = [pytest.mark.security, pytest.mark.integration]
 
@@ -44,9 +36,9 @@ def _articles(prefix: str, count: int) -> list[dict[str, object]]:
 
 def _failed_start(secure: SecureBroker, tmp_path: Path, name: str, **security: str) -> tuple[int, str, float]:
     """Run the worker with these settings until it exits; its exit code, output and run time."""
-    topics = Topics(f"t{uuid.uuid4().hex[:10]}")
-    create_topics(secure.broker, topics)
-    env = worker_env(topics, secure.security(**security), free_port())
+    topics = Stack.new(secure.broker, tmp_path, partitions=2, security=secure.security(**security))
+    topics.create_topics()
+    env = topics.env(metrics_port=str(free_port()))
     worker = WorkerProcess([], env, tmp_path / f"{name}.log", 0).start()
     started = time.monotonic()
     try:
@@ -63,9 +55,8 @@ def _start_failure(output: str) -> dict[str, object]:
 
 
 def test_worker_processes_articles_through_sasl_ssl_with_scram(secure_broker: SecureBroker, tmp_path: Path) -> None:
-    topics = Topics(f"t{uuid.uuid4().hex[:10]}")
-    security = secure_broker.security()
-    env = worker_env(topics, security, free_port())
+    topics = Stack.new(secure_broker.broker, tmp_path, partitions=2, security=secure_broker.security())
+    env = topics.env(metrics_port=str(free_port()))
     # the four topics, then the articles, through the SASL_SSL listener with the same settings
     created = run_cli(["topics", "create"], env)
     assert created.returncode == 0, created.stderr
@@ -81,9 +72,13 @@ def test_worker_processes_articles_through_sasl_ssl_with_scram(secure_broker: Se
     with WorkerProcess([], env, tmp_path / "worker.log", port) as worker:
         worker.wait_ready(timeout=60)
         ids = {str(a["id"]) for a in articles}
-        events = read(secure_broker.broker.secure_bootstrap, [topics.enriched],
-                      lambda got: ids <= {json.loads(m.value or b"{}")["article_id"] for m in got},
-                      **secure_broker.client_options())  # fmt: skip
+        events = topics.read(
+            [topics.enriched],
+            lambda got: ids <= {json.loads(m.value or b"{}")["article_id"] for m in got},
+            timeout=45.0,
+            bootstrap=secure_broker.broker.secure_bootstrap,
+            **secure_broker.client_options(),
+        )
         assert {json.loads(m.value or b"{}")["article_id"] for m in events} == ids
     assert worker.returncode == 0, worker.log_tail()
     output = worker.log_path.read_text(encoding="utf-8")
@@ -93,17 +88,22 @@ def test_worker_processes_articles_through_sasl_ssl_with_scram(secure_broker: Se
     assert isinstance(settings, dict)
     assert settings["security_protocol"] == "SASL_SSL" and settings["sasl_mechanism"] == "SCRAM-SHA-512"
     assert settings["sasl_username"] == secure_broker.scram.user and settings["sasl_password"] == MASK
-    for text, where in ((output, "worker log"), (created.stdout + created.stderr, "topics create output"),
-                        (produced.stdout + produced.stderr, "produce output")):  # fmt: skip
+    for text, where in (
+        (output, "worker log"),
+        (created.stdout + created.stderr, "topics create output"),
+        (produced.stdout + produced.stderr, "produce output"),
+    ):
         assert_no_secret(text, secure_broker.scram.password, where=where)
 
 
 def test_debug_logs_keep_a_plain_password_out(secure_broker: SecureBroker, tmp_path: Path) -> None:
     """At debug level kafka-python logs its whole configuration and every request, the SASL ones
     included; with PLAIN the password travels inside such a request."""
-    topics = Topics(f"t{uuid.uuid4().hex[:10]}")
-    create_topics(secure_broker.broker, topics)
-    env = worker_env(topics, secure_broker.security(secure_broker.plain), free_port(), log_level="debug")
+    topics = Stack.new(
+        secure_broker.broker, tmp_path, partitions=2, security=secure_broker.security(secure_broker.plain)
+    )
+    topics.create_topics()
+    env = topics.env(metrics_port=str(free_port()), log_level="debug")
     with WorkerProcess([], env, tmp_path / "debug.log", int(env["COOPSTREAM_METRICS_PORT"])) as worker:
         worker.wait_ready(timeout=60)
     assert worker.returncode == 0, worker.log_tail()

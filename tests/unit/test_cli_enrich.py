@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+from support.paths import FIXTURES
 
 
-def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "coopstream", *args], input=stdin, capture_output=True, timeout=120)
+def run(*args: str, stdin: bytes | None = None, **env: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "coopstream", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, **env},
+    )
+
+
+def stderr_lines(proc: subprocess.CompletedProcess[bytes]) -> tuple[list[dict[str, object]], str]:
+    """The dead letters on standard error, and its last line (the count)."""
+    *letters, last = proc.stderr.decode().splitlines()
+    return [json.loads(line) for line in letters], last
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +42,41 @@ def test_stdin_to_stdout_one_event_per_line_bad_lines_to_stderr(seed_line: bytes
     events = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [e["article_id"] for e in events] == ["seed", "seed-2"]
     assert events[0]["extra"] == {"section": "news"}
-    letters = [json.loads(line) for line in proc.stderr.splitlines()]
-    assert [d["error"]["kind"] for d in letters] == ["invalid_json", "invalid_article"]
-    assert letters[0]["record"]["value"] == "{not json"
-    assert letters[0]["record"]["offset"] == 2
+    letters, last = stderr_lines(proc)
+    assert [d["error"]["kind"] for d in letters] == ["invalid_json", "invalid_article"]  # type: ignore[index]
+    assert letters[0]["record"] == {  # the line as it was, where it came from: the input and its line number
+        "topic": "-",
+        "partition": None,
+        "offset": 2,
+        "timestamp_ms": None,
+        "key": None,
+        "key_encoding": "utf-8",
+        "value": "{not json",
+        "value_encoding": "utf-8",
+        "headers": [],
+    }
+    assert last == "coopstream enrich: 2 event(s), 2 rejected line(s)"
+
+
+def test_a_byte_order_mark_at_the_start_of_the_input_is_not_a_bad_record(tmp_path: Path, seed_line: bytes) -> None:
+    src = tmp_path / "bom.jsonl"
+    src.write_bytes(b"\xef\xbb\xbf" + seed_line + b"\r\n" + b"\xef\xbb\xbf" + seed_line + b"\n")
+    proc = run("enrich", str(src))
+    letters, last = stderr_lines(proc)
+    assert proc.returncode == 0 and len(proc.stdout.splitlines()) == 1, proc.stderr
+    # only the first line's mark starts the file; one in the middle of the input is a bad record
+    assert [d["error"]["kind"] for d in letters] == ["invalid_json"]  # type: ignore[index]
+    assert last == "coopstream enrich: 1 event(s), 1 rejected line(s)"
+
+
+def test_settings_come_from_the_settings_object_variables_included(seed_line: bytes) -> None:
+    limited = run("enrich", "-", stdin=seed_line, COOPSTREAM_MAX_RECORD_BYTES="1024")
+    letters, last = stderr_lines(limited)
+    assert limited.stdout == b"" and [d["error"]["kind"] for d in letters] == ["oversize"]  # type: ignore[index]
+    assert last.endswith("0 event(s), 1 rejected line(s)")
+    typo = run("enrich", "-", stdin=seed_line, COOPSTREAM_MAX_RECORD_BYTE="1024")
+    assert typo.returncode == 3 and typo.stdout == b""
+    assert b"COOPSTREAM_MAX_RECORD_BYTE is not a setting: did you mean COOPSTREAM_MAX_RECORD_BYTES?" in typo.stderr
 
 
 def test_errors_file_and_same_content_twice(tmp_path: Path, seed_line: bytes) -> None:
@@ -48,13 +92,16 @@ def test_errors_file_and_same_content_twice(tmp_path: Path, seed_line: bytes) ->
     assert a == b
     letter = json.loads(errors.read_text())
     assert letter["error"]["kind"] == "invalid_utf8" and letter["record"]["value_encoding"] == "base64"
+    assert first.stderr.decode().endswith(f"1 event(s), 1 rejected line(s) (in {errors})\n")
 
 
 def test_unusable_invocations_fail_with_a_message(tmp_path: Path) -> None:
     missing = run("enrich", str(tmp_path / "nope.jsonl"))
     assert missing.returncode != 0 and b"nope.jsonl" in missing.stderr
     bad_flag = run("enrich", "--max-record-bytes", "0", "-", stdin=b"")
-    assert bad_flag.returncode != 0 and b"--max-record-bytes" in bad_flag.stderr
+    assert bad_flag.returncode == 3 and b"--max-record-bytes" in bad_flag.stderr
+    unknown = run("enrich", "--max-bytes", "9", "-", stdin=b"")
+    assert unknown.returncode == 2 and unknown.stderr.startswith(b"usage: coopstream enrich ")
     bad_dir = run("enrich", "--knowledge-dir", str(tmp_path / "none"), "-", stdin=b"")
     assert bad_dir.returncode != 0 and b"--knowledge-dir" in bad_dir.stderr
 

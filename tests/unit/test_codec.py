@@ -59,8 +59,12 @@ def test_dead_letter_keeps_original_bytes() -> None:
     assert letter.error.kind == "invalid_json"
 
 
-def test_invalid_article_kind() -> None:
-    assert InvalidArticle("x").kind == "invalid_article"
+@pytest.mark.parametrize("value", [b"[1]", b'{"id": "x"}', b'{"id": "x", "text": 1}', b'{"text": "no id or url"}'])
+def test_wrong_shapes_are_dead_lettered_as_invalid_articles(value: bytes) -> None:
+    with pytest.raises(InvalidArticle) as info:
+        decode_article(value)
+    letter = dead_letter(info.value, value, topic="articles.raw", partition=0, offset=3)
+    assert letter.error.kind == "invalid_article" and letter.record.value == value.decode()
 
 
 def test_nested_surrogates_and_depth_have_their_reasons() -> None:

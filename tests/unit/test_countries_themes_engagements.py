@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from enrich_support import enrich_text
-
 from coopstream.enrich import Enricher, Knowledge
 from coopstream.enrich.dates import normalise_published
+from support.enrichment import enrich_text
 
 
 def _codes(enricher: Enricher, text: str) -> set[str]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from enrich_support import enrich_text
-
 from coopstream.enrich import Enricher
 from coopstream.schemas import EnrichedEvent
+from support.enrichment import enrich_text
 
 
 def _by_type(event: EnrichedEvent, etype: str) -> dict[str, dict[str, object]]:

@@ -155,8 +155,11 @@ def test_the_command_stops_with_exit_3_and_one_line(tmp_path: Path) -> None:
     write(tmp_path, "en/ranks.tsv", packaged("en/ranks.tsv").replace("\tO-10\t", "\tO-11\t", 1))
     proc = subprocess.run(
         [sys.executable, "-m", "coopstream", "enrich", "--knowledge-dir", str(tmp_path), "-"],
-        input=b"", capture_output=True, timeout=60, check=False,
-    )  # fmt: skip
+        input=b"",
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 3
     lines = proc.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and "en/ranks.tsv: line" in lines[0] and "O-11" in lines[0], lines

@@ -19,17 +19,90 @@ _WORD = re.compile(r"^[A-Za-zÀ-ÿ][a-zà-ÿ]+(?: [a-zà-ÿ]+)*$")
 _ALTERNATION = re.compile(r"\(\?:((?:[A-Za-z][a-z]{2,}\|){2,}[A-Za-z][a-z]{2,})\)")
 # names the event schema and the knowledge files' columns define (not words of any language)
 CONTRACT = {
-    "person", "organization", "location", "operation", "country", "demonym", "place", "rank", "title", "org",
-    "op", "vessel", "kind", "city", "state", "region", "facility", "island", "water", "district", "province",
-    "exercise", "mission", "conference", "military", "government", "international", "ngo", "company",
-    "academic", "officer", "warrant", "enlisted", "diplomatic", "civil", "yes", "no", "true", "false", "any",
-    "capitalised", "name", "code", "capital", "lat", "lon", "aliases", "acronyms", "population", "variants",
-    "grade", "nato", "services", "category", "scope", "names", "demonyms", "takes_of", "needs", "cues",
-    "weak", "yields_to", "needs_entity", "only_alone", "operation_meets_needs", "best_sentence",
-    "gate_cues", "listing_markers", "planned_markers", "background_markers", "most_persons", "sponsor",
-    "month_day", "day_month", "statement", "meeting", "visit", "agreement", "donation", "deployment",
-    "ceremony", "port_call", "armed_group",
-}  # fmt: skip
+    "person",
+    "organization",
+    "location",
+    "operation",
+    "country",
+    "demonym",
+    "place",
+    "rank",
+    "title",
+    "org",
+    "op",
+    "vessel",
+    "kind",
+    "city",
+    "state",
+    "region",
+    "facility",
+    "island",
+    "water",
+    "district",
+    "province",
+    "exercise",
+    "mission",
+    "conference",
+    "military",
+    "government",
+    "international",
+    "ngo",
+    "company",
+    "academic",
+    "officer",
+    "warrant",
+    "enlisted",
+    "diplomatic",
+    "civil",
+    "yes",
+    "no",
+    "true",
+    "false",
+    "any",
+    "capitalised",
+    "name",
+    "code",
+    "capital",
+    "lat",
+    "lon",
+    "aliases",
+    "acronyms",
+    "population",
+    "variants",
+    "grade",
+    "nato",
+    "services",
+    "category",
+    "scope",
+    "names",
+    "demonyms",
+    "takes_of",
+    "needs",
+    "cues",
+    "weak",
+    "yields_to",
+    "needs_entity",
+    "only_alone",
+    "operation_meets_needs",
+    "best_sentence",
+    "gate_cues",
+    "listing_markers",
+    "planned_markers",
+    "background_markers",
+    "most_persons",
+    "sponsor",
+    "month_day",
+    "day_month",
+    "statement",
+    "meeting",
+    "visit",
+    "agreement",
+    "donation",
+    "deployment",
+    "ceremony",
+    "port_call",
+    "armed_group",
+}
 
 
 def _strings(node: ast.AST) -> list[str]:
@@ -39,8 +112,11 @@ def _strings(node: ast.AST) -> list[str]:
 
 def _problems(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    slots = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Assign)
-             and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in n.targets)}  # fmt: skip
+    slots = {
+        id(n.value)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in n.targets)
+    }
     out = []
     for node in ast.walk(tree):
         if id(node) in slots:

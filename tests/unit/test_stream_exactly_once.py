@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from stream_support import article, rig
-
 from coopstream.errors import ProducerFenced
-from coopstream.stream.exits import EXIT_FENCED, EXIT_OK
+from coopstream.exits import EXIT_FENCED, EXIT_OK
 from coopstream.stream.ports import Partition
+from support.loop import article, rig
 
 
 def test_each_batch_is_one_transaction_carrying_its_offsets() -> None:

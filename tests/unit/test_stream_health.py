@@ -63,6 +63,24 @@ def test_readiness_needs_a_connection_and_an_assignment_or_explicit_idleness() -
     assert health.ready() == (False, "stopping")
 
 
+def test_readiness_fails_when_the_brokers_stop_answering_heartbeats() -> None:
+    clock = Clock()
+    health = Health(60.0, clock, silent_after_s=10.0)
+    health.set_connected(True)
+    health.set_assignment(0)
+    heard: list[float | None] = [None]
+    health.watch_brokers(lambda: heard[0])
+    assert health.ready()[0]  # nothing heard yet: not judged
+    heard[0] = clock.now
+    clock.now += 9.5
+    assert health.ready()[0]
+    clock.now += 1.0  # asked again, with no poll in between: judged on the spot
+    assert health.ready() == (False, "no answer from the brokers for 10s (bound 10s)")
+    heard[0] = clock.now
+    assert health.ready()[0]
+    assert Health(5.0, silent_after_s=30.0).silent_after_s == 5.0  # never later than the stale bound
+
+
 @pytest.fixture
 def served() -> Iterator[tuple[str, Health, Metrics]]:
     registry = CollectorRegistry()
@@ -99,6 +117,15 @@ def test_server_answers_metrics_health_and_readiness(served: tuple[str, Health, 
     health.set_assignment(2)
     assert _get(url + "/readyz")[0] == 200
     assert _get(url + "/nope")[0] == 404
+    assert "process_resident_memory_bytes " in body or "process_resident_memory_bytes" in _get(url + "/metrics")[2]
+    for path, status in (("/healthz", 200), ("/readyz", 200), ("/metrics", 200), ("/nope", 404)):
+        head = urllib.request.Request(url + path, method="HEAD")
+        try:
+            with urllib.request.urlopen(head, timeout=5) as reply:
+                got, length, payload = reply.status, reply.headers["Content-Length"], reply.read()
+        except urllib.error.HTTPError as exc:
+            got, length, payload = exc.code, exc.headers["Content-Length"], exc.read()
+        assert (got, payload) == (status, b"") and int(length) > 0, path
 
 
 def test_logs_are_json_off_a_terminal_with_context_per_record() -> None:

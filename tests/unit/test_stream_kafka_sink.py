@@ -6,14 +6,12 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import pytest
+from kafka.errors import KafkaError, KafkaTimeoutError, ProducerFencedError
 
-import coopstream.stream  # noqa: F401  (imports kafka-python first, quietly)
 from coopstream.config import Settings
 from coopstream.errors import ProducerFenced, PublishFailed, TransactionFailed
 from coopstream.stream.kafka_sink import KafkaSink
 from coopstream.stream.ports import Kind, Outgoing, Partition
-
-from kafka.errors import KafkaError, KafkaTimeoutError, ProducerFencedError  # isort: skip
 
 MESSAGE = Outgoing(Kind.EVENT, "out", b"k", b"{}", (("content-type", b"application/json"),))
 

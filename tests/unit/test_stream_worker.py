@@ -6,10 +6,10 @@ import json
 from collections.abc import Mapping
 
 import pytest
-from stream_support import article, rig
 
-from coopstream.stream.exits import EXIT_DLQ_UNAVAILABLE, EXIT_OK, EXIT_PUBLISH_FAILED
+from coopstream.exits import EXIT_DLQ_UNAVAILABLE, EXIT_OK, EXIT_PUBLISH_FAILED
 from coopstream.stream.ports import Kind, Partition
+from support.loop import article, rig
 
 
 def test_good_records_give_events_and_engagements_then_commit() -> None:
@@ -22,8 +22,11 @@ def test_good_records_give_events_and_engagements_then_commit() -> None:
     assert len(r.sink.on("engagements")) == 10
     assert r.sink.on("dlq") == []
     headers = dict(events[0].headers)
-    assert headers == {"schema_version": b"1.0", "content-type": b"application/json",
-                       "themes": b"maritime_security,training"}
+    assert headers == {
+        "schema_version": b"1.0",
+        "content-type": b"application/json",
+        "themes": b"maritime_security,training",
+    }
     row = json.loads(r.sink.on("engagements")[1].value)
     assert (row["article_id"], row["index"], row["engagement"]["type"]) == ("a0", 1, "meeting")
     assert r.source.committed == {Partition("raw", 0): 5}

@@ -2,12 +2,18 @@
 
 Every field has an environment variable (``COOPSTREAM_`` + the name in capitals)
 and a flag (``--`` + the name with dashes) of the same meaning; a flag wins over
-the variable. A bad value stops start-up with a message naming the setting.
+the variable. A bad value stops start-up with a message naming the setting; so does a
+``COOPSTREAM_*`` variable that names no setting (with the closest name that does). Enumerated
+values are accepted in any case (``EXACTLY-ONCE``, ``Json``).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import os
+import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,6 +23,24 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from coopstream.errors import ConfigError
 
 ENV_PREFIX = "COOPSTREAM_"
+# the settings of the commands that only talk to the brokers (produce, topics create)
+CONNECTION_SETTINGS = (
+    "bootstrap_servers",
+    "client_id",
+    "connect_timeout_s",
+    "security_protocol",
+    "sasl_mechanism",
+    "sasl_username",
+    "sasl_password",
+    "ssl_cafile",
+    "ssl_certfile",
+    "ssl_keyfile",
+    "ssl_password",
+    "ssl_check_hostname",
+)
+TOPIC_SETTINGS = ("input_topic", "output_topic", "engagements_topic", "dlq_topic")
+# COOPSTREAM_* variables that are not settings of the commands: the development broker's jar cache
+OTHER_VARIABLES = frozenset({"COOPSTREAM_CACHE_DIR"})
 
 
 class Settings(BaseSettings):
@@ -35,6 +59,9 @@ class Settings(BaseSettings):
         None, description="transactional id in exactly-once mode (default: group id + instance id)"
     )
     client_id: str = Field("coopstream", description="Kafka client id")
+    connect_timeout_s: float = Field(
+        10.0, gt=0, le=600, description="start-up fails when no bootstrap server answers within this time"
+    )
     # batching and timing
     batch_size: int = Field(200, ge=1, le=10000, description="records per poll at most")
     poll_timeout_ms: int = Field(500, ge=10, le=60000, description="how long one poll waits for records")
@@ -72,13 +99,26 @@ class Settings(BaseSettings):
     knowledge_dir: Path | None = Field(None, description="folder of knowledge files replacing the packaged ones")
     themes_file: Path | None = Field(None, description="theme cue file replacing the packaged themes.json")
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _any_case(cls, v: Any, info: Any) -> Any:
+        """An enumerated value in any case is the choice it spells."""
+        choices = choices_of(info.field_name)
+        if isinstance(v, str) and choices:
+            for choice in choices:
+                if v.strip().lower() == choice.lower():
+                    return choice
+        return v
+
     @field_validator("bootstrap_servers")
     @classmethod
     def _servers(cls, v: str) -> str:
         for part in v.split(","):
+            if "://" in part:
+                raise ValueError(f"{part.strip()!r} is a URL; a bootstrap server is host:port (e.g. kafka:9092)")
             host, _, port = part.strip().rpartition(":")
-            if not host or not port.isdigit() or not 0 < int(port) < 65536:
-                raise ValueError(f"{part!r} is not host:port")
+            if not host or "/" in host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ValueError(f"{part.strip()!r} is not host:port")
         return v
 
     @field_validator("knowledge_dir")
@@ -111,19 +151,66 @@ class Settings(BaseSettings):
         return out
 
 
+def choices_of(name: str) -> tuple[str, ...]:
+    """The values an enumerated setting takes (empty for the others)."""
+    field = Settings.model_fields.get(name)
+    if field is None:
+        return ()
+    values: list[str] = []
+    annotation = field.annotation
+    members = (annotation,) if typing.get_origin(annotation) is Literal else typing.get_args(annotation)
+    for arg in members:
+        if typing.get_origin(arg) is Literal:
+            values.extend(str(x) for x in typing.get_args(arg))
+    return tuple(values)
+
+
+def env_name(name: str) -> str:
+    return f"{ENV_PREFIX}{name.upper()}"
+
+
 def add_flags(parser: argparse.ArgumentParser, only: tuple[str, ...] | None = None) -> None:
-    """One flag per setting, with its variable and default in the help."""
+    """One flag per setting, with its variable, its choices and its default in the help."""
     for name, field in Settings.model_fields.items():
         if only is not None and name not in only:
             continue
         default = field.default
-        shown = "**********" if "password" in name and default is not None else default
-        help_text = f"{field.description or name.replace('_', ' ')} [env {ENV_PREFIX}{name.upper()}; default {shown}]"
-        parser.add_argument("--" + name.replace("_", "-"), dest=name, default=None, metavar="VALUE", help=help_text)
+        if "password" in name and default is not None:
+            shown = "**********"
+        elif default is None:
+            shown = "none"
+        elif isinstance(default, bool):
+            shown = str(default).lower()
+        else:
+            shown = str(default)
+        choices = choices_of(name)
+        metavar = "{" + ",".join(choices) + "}" if choices else "VALUE"
+        what = field.description or name.replace("_", " ")
+        help_text = f"{what} [env {env_name(name)}; default {shown}]"
+        parser.add_argument("--" + name.replace("_", "-"), dest=name, default=None, metavar=metavar, help=help_text)
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """``COOPSTREAM_*`` variables that name no setting, each with the closest setting's variable if any."""
+    known = [env_name(name) for name in Settings.model_fields]
+    problems = []
+    for variable in sorted(environ):
+        upper = variable.upper()
+        if not upper.startswith(ENV_PREFIX) or upper in known or upper in OTHER_VARIABLES:
+            continue
+        suffixes = [name.upper() for name in Settings.model_fields]
+        close = difflib.get_close_matches(upper.removeprefix(ENV_PREFIX), suffixes, n=1, cutoff=0.6)
+        hint = f": did you mean {ENV_PREFIX}{close[0]}?" if close else ""
+        problems.append(f"{variable} is not a setting{hint}")
+    return problems
 
 
 def load_settings(args: argparse.Namespace | None = None) -> Settings:
-    """Environment first, flags over it; a bad value raises ConfigError naming the setting."""
+    """Environment first, flags over it; a bad value, or a variable that names no setting, raises
+    ConfigError naming it."""
+    unknown = unknown_variables(os.environ)
+    if unknown:
+        raise ConfigError("unknown setting: " + "; ".join(unknown))
     overrides = {}
     if args is not None:
         overrides = {k: v for k, v in vars(args).items() if k in Settings.model_fields and v is not None}
@@ -133,8 +220,6 @@ def load_settings(args: argparse.Namespace | None = None) -> Settings:
         problems = []
         for err in exc.errors():
             name = ".".join(str(x) for x in err["loc"]) or "settings"
-            label = (
-                f"{ENV_PREFIX}{name.upper()} / --{name.replace('_', '-')}" if name in Settings.model_fields else name
-            )
+            label = f"{env_name(name)} / --{name.replace('_', '-')}" if name in Settings.model_fields else name
             problems.append(f"{label}: {err['msg']}")
         raise ConfigError("bad setting: " + "; ".join(problems)) from exc

@@ -1,22 +1,30 @@
 """Errors of coopstream, one root for all of them.
 
     CoopstreamError
-    ├── ConfigError          a bad setting or flag: the program stops at start-up naming it
-    ├── KnowledgeError       a knowledge file is missing or malformed
-    ├── RecordError          one input record cannot be processed (it goes to the dead-letter topic)
-    │   ├── DecodeError      not UTF-8, not JSON, not an object
-    │   ├── InvalidArticle   JSON object of the wrong shape (missing text, wrong types, ...)
-    │   ├── OversizeRecord   over the configured size limit
-    │   └── EnrichmentFailed the enrichment raised: a bug, kept from becoming a poison pill
-    └── StreamError          the broker side failed (produce, commit, dead-letter write)
-        ├── DeadLetterUnavailable  a dead letter could not be written: stop without committing
-        ├── PublishFailed    an event or engagement record was not acknowledged: stop without committing
-        ├── CommitFailed     an offset commit failed: the records will be delivered again
-        ├── TransactionFailed  an exactly-once transaction failed and was aborted: rewind and retry
-        ├── ProducerFenced   the transactional producer was fenced: recreate it, rewind and retry
-        └── InstanceFenced   another consumer joined with this worker's group instance id: stop
+    ├── ConfigError              a bad setting or flag: the program stops at start-up naming it
+    ├── KnowledgeError           a knowledge file is missing or malformed
+    ├── RecordError              one input record cannot be processed (it becomes a dead letter)
+    │   ├── DecodeError          not UTF-8, not JSON, a lone surrogate, empty
+    │   ├── InvalidArticle       JSON of the wrong shape (not an object, missing text, wrong types, ...)
+    │   ├── OversizeRecord       over the configured size limit
+    │   └── EnrichmentFailed     the enrichment raised: a bug, kept from becoming a poison pill
+    ├── StreamError              the broker side failed
+    │   ├── BrokerUnreachable    no bootstrap server answered at start-up (address and cause named)
+    │   ├── LoginRefused         the brokers refused the TLS handshake or the SASL login
+    │   ├── RecordTooLarge       ``coopstream produce``: a line over the size limit (its line number named)
+    │   ├── DeadLetterUnavailable  a dead letter was not acknowledged: stop without committing
+    │   ├── PublishFailed        an event or engagement record was not acknowledged: stop without committing
+    │   ├── CommitFailed         an offset commit failed: the next commit (or the next owner) covers it
+    │   ├── TransactionFailed    an exactly-once transaction failed: abort, rewind and retry
+    │   │   ├── AbortFailed      the abort itself failed: the producer is replaced
+    │   │   └── ProducerStuck    outputs unacknowledged for the transaction timeout: replace the producer
+    │   ├── ProducerFenced       the transactional producer was fenced: recreate it, rewind and retry
+    │   └── InstanceFenced       another consumer joined with this worker's group instance id: stop
+    ├── WorkerStopped            the error policy stopped the worker; carries the exit code
+    └── BrokerError              the development broker could not be fetched, started or stopped
 
-Library errors are wrapped with ``raise ... from exc`` so the cause stays visible.
+Library errors are wrapped with ``raise ... from exc`` so the cause stays visible. What the
+worker does about each of them is decided in one place, ``coopstream.policy.on_error``.
 """
 
 from __future__ import annotations
@@ -62,6 +70,18 @@ class StreamError(CoopstreamError):
     pass
 
 
+class BrokerUnreachable(StreamError):
+    pass
+
+
+class LoginRefused(StreamError):
+    """The brokers refused the TLS handshake or the SASL login: a setting is wrong, retrying will not help."""
+
+
+class RecordTooLarge(StreamError):
+    pass
+
+
 class DeadLetterUnavailable(StreamError):
     pass
 
@@ -78,9 +98,29 @@ class TransactionFailed(StreamError):
     pass
 
 
+class AbortFailed(TransactionFailed):
+    pass
+
+
+class ProducerStuck(TransactionFailed):
+    pass
+
+
 class ProducerFenced(StreamError):
     pass
 
 
 class InstanceFenced(StreamError):
     pass
+
+
+class WorkerStopped(CoopstreamError):
+    """Raised inside the worker when the error policy says stop; ``code`` is the process's exit code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class BrokerError(CoopstreamError):
+    """The development broker could not be fetched, started or stopped."""

@@ -72,10 +72,17 @@ class Enricher:
             scene = Scene(found, doc.year, month, dl_loc, body_start, pack.grammar, evidence, doc.filed_dates)
             engagements = find_engagements(self.k.engagements, pack.engagements, doc.clean, hits, doc.sentences, scene)
         return event_data(
-            article, self.event_id(article), doc, found, counts, themes, engagements, dl_loc,
+            article,
+            self.event_id(article),
+            doc,
+            found,
+            counts,
+            themes,
+            engagements,
+            dl_loc,
             {"pipeline_version": self.version, "knowledge_digest": self.k.digest, "processed_at": processed_at},
             self.k.common.countries,
-        )  # fmt: skip
+        )
 
     def event_id(self, article: RawArticle) -> str:
         """Same article content, pipeline version and knowledge: same id."""

@@ -3,7 +3,9 @@
 ``/healthz`` answers 503 when the poll loop has not polled for longer than the staleness
 bound (a stuck loop); ``/readyz`` answers 200 when the worker is connected and holds an
 assignment, or is explicitly idle (the group gave it no partition), and 503 otherwise
-(starting, not connected, its outputs waiting on the brokers, between assignments, stopping).
+(starting, not connected, its outputs waiting on the brokers, the brokers silent for longer than
+``silent_after_s`` while connections stay open (a frozen broker), between assignments, stopping).
+Both answer HEAD like GET; ``/metrics`` carries the process collector (memory, CPU, open files).
 """
 
 from __future__ import annotations
@@ -28,10 +30,16 @@ def stale_bound(health_stale_s: float, poll_timeout_ms: int) -> float:
 class Health:
     """What the poll loop reports; read by the HTTP handlers from their own threads."""
 
-    def __init__(self, stale_after_s: float, clock: Callable[[], float] = time.monotonic,
-                 stall_after_s: float = 5.0) -> None:  # fmt: skip
+    def __init__(
+        self,
+        stale_after_s: float,
+        clock: Callable[[], float] = time.monotonic,
+        stall_after_s: float = 5.0,
+        silent_after_s: float | None = None,
+    ) -> None:
         self.stale_after_s = stale_after_s
         self.stall_after_s = stall_after_s
+        self.silent_after_s = stale_after_s if silent_after_s is None else min(silent_after_s, stale_after_s)
         self._clock = clock
         self._lock = threading.Lock()
         self._since = clock()
@@ -41,6 +49,7 @@ class Health:
         self._partitions = 0
         self._waiting: tuple[str, float] | None = None  # what the loop waits on the brokers for, since when
         self._stopping = False
+        self._last_heard: Callable[[], float | None] | None = None  # when the brokers last answered a heartbeat
 
     def polled(self) -> None:
         with self._lock:
@@ -49,6 +58,12 @@ class Health:
     def set_connected(self, connected: bool) -> None:
         with self._lock:
             self._connected = connected
+
+    def watch_brokers(self, last_heard: Callable[[], float | None]) -> None:
+        """``last_heard()``: when (on this object's clock) the group coordinator last answered a heartbeat, None
+        before the first. Asked on every readiness probe, so a silent broker shows while the loop is blocked."""
+        with self._lock:
+            self._last_heard = last_heard
 
     def set_assignment(self, partitions: int) -> None:
         """A rebalance completed: this worker holds ``partitions`` (0 means explicitly idle)."""
@@ -76,6 +91,15 @@ class Health:
         with self._lock:
             self._stopping = True
 
+    def _silence(self) -> float | None:
+        if self._last_heard is None:
+            return None
+        try:
+            last = self._last_heard()
+        except Exception:  # a probe must answer whatever the client's state
+            return None
+        return None if last is None else self._clock() - last
+
     def alive(self) -> tuple[bool, str]:
         with self._lock:
             last = self._last_poll if self._last_poll is not None else self._since
@@ -89,6 +113,9 @@ class Health:
                 return False, "stopping"
             if not self._connected:
                 return False, "not connected to the brokers"
+            silent = self._silence()
+            if silent is not None and silent > self.silent_after_s:
+                return False, f"no answer from the brokers for {silent:.0f}s (bound {self.silent_after_s:.0f}s)"
             if self._waiting is not None and self._clock() - self._waiting[1] >= self.stall_after_s:
                 what, since = self._waiting
                 return False, f"waiting {self._clock() - since:.0f}s on the brokers for {what}"
@@ -132,6 +159,11 @@ class HealthServer:
 def _handler_class(health: Health, registry: CollectorRegistry) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "coopstream"
+        _head_only = False
+
+        def do_HEAD(self) -> None:
+            self._head_only = True
+            self.do_GET()
 
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
@@ -153,7 +185,8 @@ def _handler_class(health: Health, registry: CollectorRegistry) -> type[BaseHTTP
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if not self._head_only:
+                self.wfile.write(body)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # probes every few seconds would drown the worker's own log

@@ -2,7 +2,8 @@
 
 Label values are bounded: topics and partitions of the worker's own assignment, dead-letter
 reason codes, rebalance kinds, entity types and theme ids of the taxonomy; never article
-content.
+content. The registry also carries the process collector (``process_resident_memory_bytes``,
+``process_cpu_seconds_total``, ``process_open_fds``, ...).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector
 
 from coopstream import __version__
 
@@ -24,45 +25,71 @@ class Metrics:
 
     def __init__(self, registry: CollectorRegistry, version: str = __version__) -> None:
         self.registry = registry
+        ProcessCollector(registry=registry)
         self.records_consumed = Counter(
-            "coopstream_records_consumed", "Records read from the input topic", registry=registry)
+            "coopstream_records_consumed", "Records read from the input topic", registry=registry
+        )
         self.events_published = Counter(
-            "coopstream_events_published", "Enriched events acknowledged by the broker", registry=registry)
+            "coopstream_events_published", "Enriched events acknowledged by the broker", registry=registry
+        )
         self.engagements_published = Counter(
-            "coopstream_engagements_published", "Engagement records acknowledged by the broker",
-            registry=registry)
+            "coopstream_engagements_published", "Engagement records acknowledged by the broker", registry=registry
+        )
         self.dead_letters = Counter(
-            "coopstream_dead_letters", "Dead letters acknowledged by the broker, by reason", ["reason"],
-            registry=registry)
+            "coopstream_dead_letters",
+            "Dead letters acknowledged by the broker, by reason",
+            ["reason"],
+            registry=registry,
+        )
         self.processing_seconds = Histogram(
-            "coopstream_processing_seconds", "Time to decode, enrich and encode one record",
-            buckets=_PROCESSING_BUCKETS, registry=registry)
+            "coopstream_processing_seconds",
+            "Time to decode, enrich and encode one record",
+            buckets=_PROCESSING_BUCKETS,
+            registry=registry,
+        )
         self.end_to_end_seconds = Histogram(
-            "coopstream_end_to_end_seconds", "From the input record's timestamp to the broker's acknowledgement "
-            "of its outputs", buckets=_END_TO_END_BUCKETS, registry=registry)
+            "coopstream_end_to_end_seconds",
+            "From the input record's timestamp to the broker's acknowledgement of its outputs",
+            buckets=_END_TO_END_BUCKETS,
+            registry=registry,
+        )
         self.consumer_lag = Gauge(
-            "coopstream_consumer_lag", "Records behind the high-water mark, per assigned partition",
-            ["topic", "partition"], registry=registry)
+            "coopstream_consumer_lag",
+            "Records behind the high-water mark, per assigned partition",
+            ["topic", "partition"],
+            registry=registry,
+        )
         self.commits = Counter("coopstream_commits", "Offset commits that succeeded", registry=registry)
         self.commit_failures = Counter(
-            "coopstream_commit_failures", "Offset commits (or transactions) that failed", registry=registry)
+            "coopstream_commit_failures", "Offset commits (or transactions) that failed", registry=registry
+        )
         self.rebalances = Counter(
-            "coopstream_rebalances", "Partition assignment changes, by kind", ["kind"], registry=registry)
+            "coopstream_rebalances", "Partition assignment changes, by kind", ["kind"], registry=registry
+        )
         self.assigned_partitions = Gauge(
-            "coopstream_assigned_partitions", "Partitions of the input topic this worker holds", registry=registry)
+            "coopstream_assigned_partitions", "Partitions of the input topic this worker holds", registry=registry
+        )
         self.themes_emitted = Counter(
-            "coopstream_themes_emitted", "Themes in published events, by theme id", ["theme"], registry=registry)
+            "coopstream_themes_emitted", "Themes in published events, by theme id", ["theme"], registry=registry
+        )
         self.entities = Counter(
-            "coopstream_entities", "Entities in published events, by type", ["type"], registry=registry)
+            "coopstream_entities", "Entities in published events, by type", ["type"], registry=registry
+        )
         self.build_info = Gauge(
-            "coopstream_build_info", "Always 1; the labels say which build runs", ["version"], registry=registry)
+            "coopstream_build_info", "Always 1; the labels say which build runs", ["version"], registry=registry
+        )
         self.last_poll = Gauge(
-            "coopstream_last_poll_timestamp_seconds", "Unix time of the poll loop's last poll", registry=registry)
+            "coopstream_last_poll_timestamp_seconds", "Unix time of the poll loop's last poll", registry=registry
+        )
         self.produce_failures = Counter(
-            "coopstream_produce_failures", "Outputs the broker did not acknowledge", registry=registry)
+            "coopstream_produce_failures", "Outputs the broker did not acknowledge", registry=registry
+        )
         self.outputs_waiting = Gauge(
-            "coopstream_outputs_waiting_seconds", "How long the batch in hand has been waiting for the brokers to "
-            "acknowledge its outputs (0 when it is not waiting)", registry=registry)
+            "coopstream_outputs_waiting_seconds",
+            "How long the batch in hand has been waiting for the brokers to "
+            "acknowledge its outputs (0 when it is not waiting)",
+            registry=registry,
+        )
         self.build_info.labels(version=version).set(1)
         for kind in REBALANCE_KINDS:
             self.rebalances.labels(kind=kind)

@@ -3,25 +3,18 @@
     ports        the source and sink protocols (and the record and message types)
     kafka_source the source with kafka-python: group member, manual commits, rebalance listener
     kafka_sink   the sink with kafka-python: acks=all, idempotent, transactional when exactly once
-    clients      kafka-python options from the settings (brokers, SASL, TLS), transactional id
-    memory       in-memory source and sink for unit tests
-    processor    one record to its messages (event, engagements) or a dead letter
-    offload      the thread that processes records while the loop keeps the consumer in its group
-    policy       the error policy, in one place
-    worker       the loop: poll, process, publish, flush, commit; failures; drain
+    clients      kafka-python options from the settings (brokers, SASL, TLS), secrets masked in its logs
+    preflight    before any client starts: a reachable bootstrap server (bounded), an accepted login
+    admin        the worker's topics: which exist, creating them with limits that fit the settings
+    publish      raw articles from lines to the input topic (``coopstream produce``, the demo)
+    worker       the loop: poll, process, publish, flush, commit; failures through the error policy; drain
     batch        the bookkeeping of one batch: deliveries, offsets, metrics
-    membership   partitions held, offsets not yet committed, rebalance callbacks, idleness
+    membership   partitions held, offsets not yet committed (their one owner), rebalance callbacks, idleness
+    offload      the thread that processes records while the loop keeps the consumer in its group
     pacing       batch sizes that keep inside max.poll.interval.ms
     shutdown     SIGTERM/SIGINT flip a flag; a second one exits at once
-    exits        the exit codes
-    run, produce, topics, demo, commands   the subcommands (demo_report: the demo's summary)
-    process, reader   the worker as a child process, and a group-less reader of whole topics
+
+The record step (``coopstream.step``) and the error policy (``coopstream.policy``) are shared with
+``coopstream enrich`` and live beside this package. Importing this package does not load the Kafka
+client: only ``kafka_source``, ``kafka_sink``, ``clients``, ``preflight``, ``admin`` and ``publish`` do.
 """
-
-import warnings
-
-# kafka-python loads its protocol schemas with importlib.resources.read_text/open_text at import
-# time, which Python 3.11 flags as deprecated; import it once here with just that warning silenced.
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="(read_text|open_text) is deprecated", category=DeprecationWarning)
-    import kafka  # noqa: F401

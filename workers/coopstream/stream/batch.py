@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from coopstream.errors import DeadLetterUnavailable, ProducerFenced, PublishFailed, StreamError
 from coopstream.observability.metrics import Metrics
+from coopstream.step import Outcome
 from coopstream.stream.ports import Delivery, Kind, Partition, Record
-from coopstream.stream.processor import Outcome
 
 
 @dataclass

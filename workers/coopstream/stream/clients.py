@@ -7,33 +7,20 @@ request and response at debug level, SASL ones included, and the raw bytes it se
 (a PLAIN login holds the password in clear): with SASL on, those lines show the SASL message
 type only, and the byte count instead of the bytes.
 
-``check_login`` makes one connection the way every client does (TLS handshake, SASL login)
-before the clients start. kafka-python 3.0 retries a refused login or an untrusted broker
-certificate until its bootstrap timeout and then reports a bare timeout; the check stops at
-once and says which setting to look at.
+The checks before any client starts (a reachable broker, an accepted login) are in ``preflight``.
 """
 
 from __future__ import annotations
 
 import logging
 import socket
-import ssl
-from dataclasses import dataclass
 from typing import Any
 
-from kafka.errors import (
-    IllegalSaslStateError,
-    KafkaConnectionError,
-    SaslAuthenticationFailedError,
-    UnsupportedSaslMechanismError,
-)
 from pydantic import SecretStr
 
 from coopstream.config import Settings
-from coopstream.errors import StreamError
 
 MASK = "**********"
-LOGIN_CHECK_TIMEOUT_S = 10.0
 # kafka-python's loggers that write requests, responses or raw bytes at debug level
 WIRE_LOGGERS = ("kafka.net.connection", "kafka.protocol.parser")
 
@@ -92,10 +79,6 @@ def hide_sasl_messages() -> None:
             logger.addFilter(HideSaslMessages())
 
 
-class LoginRefused(StreamError):
-    """The brokers refused the TLS handshake or the SASL login: a setting is wrong, retrying will not help."""
-
-
 def connection_options(s: Settings) -> dict[str, Any]:
     """Options every kafka-python client (consumer, producer, admin) shares."""
     options: dict[str, Any] = {
@@ -121,133 +104,6 @@ def connection_options(s: Settings) -> dict[str, Any]:
 
 def _masked(secret: SecretStr | None) -> MaskedSecret | None:
     return None if secret is None else MaskedSecret(secret.get_secret_value())
-
-
-@dataclass(frozen=True)
-class _Failure:
-    server: str
-    error: BaseException
-    in_login: bool  # the TLS handshake and ApiVersions went through; the SASL exchange did not
-
-    @property
-    def ambiguous(self) -> bool:
-        """Lost in the middle of the SASL exchange: most likely a refusal whose answer was dropped."""
-        return self.in_login and isinstance(self.error, KafkaConnectionError)
-
-
-def check_login(s: Settings, timeout_s: float = LOGIN_CHECK_TIMEOUT_S, rounds: int = 3) -> None:
-    """Raise ``LoginRefused`` when no bootstrap server accepts the TLS handshake or the SASL login.
-
-    Nothing to check with PLAINTEXT. A server that cannot be reached at all (not up yet, a
-    refused connection, a timeout) is not an answer: the clients' own retries deal with it.
-
-    A broker that refuses a login answers, then closes the connection; kafka-python 3.0.12 drops
-    an answer that arrives together with the close and reports only the disconnection. So a
-    connection lost in the middle of the SASL exchange is tried again (``rounds`` times in all)
-    for the broker's own words, and taken for a refusal if it keeps happening.
-    """
-    if s.security_protocol == "PLAINTEXT":
-        return
-    options = connection_options(s)
-    last = ""
-    for _ in range(max(1, rounds)):
-        failures = _connect_once(options, timeout_s)
-        if not failures:
-            return
-        reasons = [_refusal(failure, s) for failure in failures]
-        if None in reasons:
-            return  # a server was not reachable: no answer about the settings
-        for failure, reason in zip(failures, reasons, strict=True):
-            if reason and not failure.ambiguous:
-                raise LoginRefused(reason)
-        last = next(reason for reason in reasons if reason)
-    raise LoginRefused(last)
-
-
-def _connect_once(options: dict[str, Any], timeout_s: float) -> list[_Failure]:
-    """Connect to the bootstrap servers in turn; [] at the first that accepts, else each one's failure."""
-    from kafka.net.manager import KafkaConnectionManager
-    from kafka.net.selector import NetworkSelector
-
-    timeout_ms = int(timeout_s * 1000)
-    config = {**options, "request_timeout_ms": timeout_ms, "socket_connection_setup_timeout_ms": timeout_ms,
-              "socket_connection_setup_timeout_max_ms": timeout_ms}  # fmt: skip
-    net = NetworkSelector(**config)
-    manager = KafkaConnectionManager(net, **config)
-
-    async def attempt() -> list[_Failure]:
-        failures: list[_Failure] = []
-        for node in manager.cluster.bootstrap_brokers():
-            conn = None
-            try:
-                conn = manager.get_connection(node.node_id, timeout_ms=timeout_ms, pop_on_close=False,
-                                              refresh_metadata_on_err=False)  # fmt: skip
-                await conn
-            except Exception as exc:
-                in_login = conn is not None and conn.sasl_enabled and conn.broker_version is not None
-                failures.append(_Failure(f"{node.host}:{node.port}", exc, in_login))
-                continue
-            return []
-        return failures
-
-    try:
-        result: list[_Failure] = manager.run(attempt)
-    finally:
-        manager.close()
-        net.close()
-    for failure in result:
-        _release(failure.error)
-    return result
-
-
-def _release(exc: BaseException | None) -> None:
-    """Close the sockets a failed attempt left open (kafka-python 3.0.12 does not close the socket of a
-    failed TLS handshake or TCP connect), then drop the tracebacks that kept them."""
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        tb = exc.__traceback__
-        while tb is not None:
-            for value in tb.tb_frame.f_locals.values():
-                for candidate in (value, _inner_socket(value)):
-                    if isinstance(candidate, socket.socket):
-                        candidate.close()
-            tb = tb.tb_next
-        exc.__traceback__ = None
-        exc = exc.__cause__ or exc.__context__
-
-
-def _inner_socket(value: object) -> object:
-    """The socket a transport wraps (kafka-python's transports keep it in ``_sock``), if any."""
-    try:
-        return getattr(value, "_sock", None)
-    except Exception:  # a local of any kind: nothing of it may stop the start-up
-        return None
-
-
-def _refusal(failure: _Failure, s: Settings) -> str | None:
-    """What a connection failure says about the settings, or None when it may pass by itself."""
-    server, exc = failure.server, failure.error
-    credentials = "check COOPSTREAM_SASL_USERNAME and COOPSTREAM_SASL_PASSWORD"
-    if isinstance(exc, SaslAuthenticationFailedError):
-        detail = str(exc).rpartition("SaslAuthenticationFailedError: ")[2] or type(exc).__name__
-        return (f"the broker at {server} refused the SASL login of user {s.sasl_username!r} ({s.sasl_mechanism}): "
-                f"{detail}; {credentials}")
-    if isinstance(exc, UnsupportedSaslMechanismError | IllegalSaslStateError):
-        return f"the broker at {server} does not accept SASL {s.sasl_mechanism}: {exc}; check COOPSTREAM_SASL_MECHANISM"
-    if failure.ambiguous:
-        return (f"the broker at {server} closed the connection during the SASL login of user {s.sasl_username!r} "
-                f"({s.sasl_mechanism}), as brokers do after refusing one; {credentials}")
-    cause = exc.__cause__ or exc.__context__
-    if isinstance(exc, KafkaConnectionError) and isinstance(cause, ssl.SSLCertVerificationError):
-        hint = "COOPSTREAM_SSL_CAFILE" + (" and COOPSTREAM_SSL_CHECK_HOSTNAME" if s.ssl_check_hostname else "")
-        return f"the TLS certificate of the broker at {server} is not trusted: {cause.verify_message}; check {hint}"
-    if isinstance(exc, KafkaConnectionError) and isinstance(cause, ssl.SSLError) and not isinstance(
-        cause, ssl.SSLEOFError | ssl.SSLZeroReturnError
-    ):
-        return (f"the TLS handshake with the broker at {server} failed: {cause.reason or cause}; "
-                f"check COOPSTREAM_SECURITY_PROTOCOL and the COOPSTREAM_SSL_* settings")
-    return None
 
 
 def transactional_id(s: Settings) -> str:

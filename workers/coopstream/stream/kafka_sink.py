@@ -23,8 +23,9 @@ from kafka.errors import (
 from kafka.structs import OffsetAndMetadata
 
 from coopstream.config import Settings
-from coopstream.errors import ProducerFenced, PublishFailed, StreamError, TransactionFailed
+from coopstream.errors import AbortFailed, ProducerFenced, PublishFailed, StreamError, TransactionFailed
 from coopstream.observability.logs import get_logger
+from coopstream.stream.admin import output_limit_bytes
 from coopstream.stream.clients import connection_options, transactional_id
 from coopstream.stream.kafka_source import RECONNECT_BACKOFF_MAX_MS
 from coopstream.stream.ports import DELIVERY_TIMEOUT_S, Delivery, Outgoing, Partition, transaction_timeout_s
@@ -39,7 +40,7 @@ def producer_options(s: Settings, transactional: bool) -> dict[str, Any]:
         "acks": "all",
         "enable_idempotence": True,
         "linger_ms": 5,
-        "max_request_size": max(1048576, 2 * s.max_record_bytes),
+        "max_request_size": output_limit_bytes(s),  # what the output topics are created to accept
         "allow_auto_create_topics": False,
         "max_block_ms": 30000,
         "delivery_timeout_ms": int(DELIVERY_TIMEOUT_S * 1000),
@@ -88,7 +89,8 @@ class KafkaSink:
         delivery = Delivery(message)
         try:
             future = self._producer.send(
-                message.topic, value=message.value, key=message.key, headers=list(message.headers))
+                message.topic, value=message.value, key=message.key, headers=list(message.headers)
+            )
         except Exception as exc:
             delivery.fail(_wrap(exc))
             return delivery
@@ -114,11 +116,14 @@ class KafkaSink:
 
     def commit_transaction(self, offsets: Mapping[Partition, int], group_metadata: object) -> None:
         if offsets:
-            tx_offsets = {TopicPartition(p.topic, p.partition): OffsetAndMetadata(o, "", -1)
-                          for p, o in offsets.items()}
+            tx_offsets = {
+                TopicPartition(p.topic, p.partition): OffsetAndMetadata(o, "", -1) for p, o in offsets.items()
+            }
             self._offsets_unsettled = True
-            self._call("send the offsets to the transaction",
-                       lambda: self._producer.send_offsets_to_transaction(tx_offsets, group_metadata))
+            self._call(
+                "send the offsets to the transaction",
+                lambda: self._producer.send_offsets_to_transaction(tx_offsets, group_metadata),
+            )
             self._offsets_unsettled = False
         self._call("commit the transaction", self._producer.commit_transaction)
         self._in_txn = False
@@ -127,7 +132,10 @@ class KafkaSink:
         if not self.transactional or not self._in_txn:
             return
         self._in_txn = False
-        self._call("abort the transaction", self._producer.abort_transaction)
+        try:
+            self._call("abort the transaction", self._producer.abort_transaction)
+        except TransactionFailed as exc:
+            raise AbortFailed(str(exc)) from exc.__cause__
 
     def _call(self, what: str, fn: Callable[[], object]) -> None:
         try:

@@ -160,6 +160,15 @@ class KafkaSource:
         counts = [v for metrics in groups.values() for k, v in metrics.items() if k == "connection-count"]
         return any(count and count > 0 for count in counts)
 
+    def last_heard(self) -> float | None:
+        # kafka-python keeps the time of the last heartbeat answer (time.monotonic) on its coordinator, which a
+        # broker that stopped answering (frozen, partitioned away) leaves behind while the sockets stay open.
+        # The join resets it (``last_reset``), so a member that has not heartbeated yet counts from its join.
+        heartbeat = getattr(getattr(self._consumer, "_coordinator", None), "heartbeat", None)
+        times = [getattr(heartbeat, name, None) for name in ("last_receive", "last_reset")]
+        known = [float(t) for t in times if isinstance(t, int | float) and t != float("-inf")]
+        return max(known) if known else None
+
     def stable(self) -> bool:
         return bool(self._consumer.group_metadata().state == MemberState.STABLE)
 

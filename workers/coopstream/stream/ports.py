@@ -1,8 +1,8 @@
 """The edges the worker loop talks to: a source of records and a sink of messages.
 
-``KafkaSource`` and ``KafkaSink`` implement them with kafka-python; ``memory`` holds
-in-memory fakes for unit tests. Offsets here are always *next* offsets (the offset of the
-last processed record plus one), as Kafka commits them.
+``KafkaSource`` and ``KafkaSink`` implement them with kafka-python; ``coopstream.dev.memory``
+holds in-memory fakes for unit tests. Nothing here loads the Kafka client. Offsets here are always
+*next* offsets (the offset of the last processed record plus one), as Kafka commits them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ def transaction_timeout_s(max_poll_interval_ms: int) -> float:
     """How long the brokers let a transaction stay open before they abort it."""
     return max(60.0, max_poll_interval_ms / 1000)
 
+
 Headers = tuple[tuple[str, bytes | None], ...]
+NO_PARTITION = -1  # the partition of a record read from a file (``coopstream enrich``), not from a topic
 
 
 class Partition(NamedTuple):
@@ -117,6 +119,10 @@ class Source(Protocol):
     def lag(self) -> dict[Partition, int]: ...
 
     def connected(self) -> bool: ...
+
+    def last_heard(self) -> float | None:
+        """``time.monotonic()`` of the group coordinator's last answer to a heartbeat (None before any)."""
+        ...
 
     def stable(self) -> bool:
         """The member has joined the group and its last rebalance is complete."""

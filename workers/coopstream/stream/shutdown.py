@@ -13,7 +13,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-from coopstream.stream.exits import EXIT_SIGNAL_BASE
+from coopstream.exits import EXIT_SIGNAL_BASE
 
 _Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 

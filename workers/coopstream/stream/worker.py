@@ -5,7 +5,9 @@ its records (events, engagement records, dead letters) is acknowledged with ``ac
 ``commit_interval_ms`` they may wait for a later commit, and are committed before their
 partitions are revoked and on the way out. Exactly once, each batch is one transaction that
 carries its offsets (``send_offsets_to_transaction`` with the consumer's group metadata).
-Failures go through ``policy.on_error``; see ``exits`` for how the worker says why it stopped.
+Every failure outside a single record is handed to ``_failed``, which asks ``policy.on_error`` once and
+acts on the answer (commits included); see ``exits`` for how the worker says why it stopped. The offsets
+published but not yet committed belong to ``Membership``; the worker adds to them and clears them through it.
 """
 
 from __future__ import annotations
@@ -18,18 +20,27 @@ from typing import NoReturn
 from structlog.contextvars import bound_contextvars
 
 from coopstream.config import Settings
-from coopstream.errors import CommitFailed, ProducerFenced, PublishFailed, StreamError, TransactionFailed
+from coopstream.errors import (
+    CommitFailed,
+    CoopstreamError,
+    ProducerFenced,
+    ProducerStuck,
+    PublishFailed,
+    StreamError,
+    TransactionFailed,
+    WorkerStopped,
+)
+from coopstream.exits import EXIT_DRAIN_INCOMPLETE, EXIT_FENCED, EXIT_OK, exit_code_for
 from coopstream.observability.health import Health, stale_bound
 from coopstream.observability.logs import get_logger
 from coopstream.observability.metrics import Metrics
+from coopstream.policy import Action, on_error
+from coopstream.step import Outcome, RecordStep
 from coopstream.stream.batch import Batch, first_offsets
-from coopstream.stream.exits import EXIT_DRAIN_INCOMPLETE, EXIT_ERROR, EXIT_FENCED, EXIT_OK, exit_code_for
 from coopstream.stream.membership import Membership, names
 from coopstream.stream.offload import Offload
 from coopstream.stream.pacing import Pacer
-from coopstream.stream.policy import Action, on_error
 from coopstream.stream.ports import DELIVERY_TIMEOUT_S, Partition, Record, Sink, Source, transaction_timeout_s
-from coopstream.stream.processor import Outcome, Processor
 from coopstream.stream.shutdown import StopFlag
 
 log = get_logger("coopstream.stream")
@@ -42,18 +53,19 @@ STALLED_AFTER_S = 5.0  # outputs unacknowledged this long: the brokers are unrea
 FLUSH_PATIENCE_S = DELIVERY_TIMEOUT_S + 5.0  # the producer gives up on each message before this
 
 
-class WorkerStopped(Exception):
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
-
-
 class Worker:
     def __init__(
-        self, settings: Settings, source: Source, sink: Sink, processor: Processor, metrics: Metrics,
-        health: Health, stop: StopFlag, clock: Callable[[], float] = time.monotonic,
+        self,
+        settings: Settings,
+        source: Source,
+        sink: Sink,
+        processor: RecordStep,
+        metrics: Metrics,
+        health: Health,
+        stop: StopFlag,
+        clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.s = settings
         self.source, self.sink, self.processor = source, sink, processor
         self.metrics, self.health, self.stop = metrics, health, stop
@@ -62,7 +74,6 @@ class Worker:
         stale = stale_bound(settings.health_stale_s, settings.poll_timeout_ms)
         self.pacer = Pacer.for_settings(settings.batch_size, settings.max_poll_interval_ms, stale)
         self.membership = Membership(settings, metrics, health, clock)
-        self.pending = self.membership.pending  # published, not yet committed (at least once)
         self._last_commit = clock()
         self._last_fence: float | None = None
         self._drain_cut = False
@@ -75,20 +86,19 @@ class Worker:
     def run(self) -> int:
         """Run until asked to stop or stopped by a failure; return the exit code."""
         self.source.subscribe(self.membership)
+        self.health.watch_brokers(self.source.last_heard)
         code = EXIT_OK
         try:
             while not self.stop.requested:
                 try:
                     self.cycle()
-                except StreamError as exc:
-                    log.error("poll loop failed", error=str(exc), error_type=type(exc).__name__)
-                    self._recover(exc)
+                except WorkerStopped:
+                    raise
+                except Exception as exc:  # a bug too: the batch in hand is not committed
+                    self._failed(exc)
             code = self._drain()
         except WorkerStopped as stopped:
             code = stopped.code
-        except Exception:  # a bug: the batch in hand is not committed; published batches may still be
-            log.exception("unexpected error in the worker loop")
-            code = EXIT_ERROR
         finally:
             self.health.set_stopping()
             self._offload.close()
@@ -110,9 +120,9 @@ class Worker:
         self.health.polled()
         self.metrics.last_poll.set(self._wall())
         if records:
-            self._run_batch(records)
-        if not self.exactly_once:
-            self._commit_if_due()
+            self._run_batch(records)  # at least once, its offsets are committed there when due
+        elif not self.exactly_once:
+            self._commit_if_due()  # a commit interval may have passed meanwhile
         self.membership.observe(self.source)
 
     def _run_batch(self, records: list[Record]) -> None:
@@ -128,26 +138,35 @@ class Worker:
             gone = self._gone_during(batch)
             if self.exactly_once:
                 if gone:  # another member may be processing these records already: this transaction must not count
-                    raise TransactionFailed(f"partition(s) {', '.join(names(gone))} were revoked while the batch "
-                                            "ran; its transaction is aborted and the batch replayed")
+                    raise TransactionFailed(
+                        f"partition(s) {', '.join(names(gone))} were revoked while the batch "
+                        "ran; its transaction is aborted and the batch replayed"
+                    )
                 metadata = self.source.group_metadata()
                 with self.health.waiting_on_brokers("the commit of the transaction"):
                     self.sink.commit_transaction(batch.offsets, metadata)
                 self.metrics.commits.inc()
             else:  # published; the offsets of partitions given up meanwhile are their new owner's to commit
-                self.pending.update({tp: offset for tp, offset in batch.offsets.items() if tp not in gone})
+                self.membership.published(batch.offsets)
         except StreamError as exc:
-            self._batch_failed(exc, batch)
+            self._failed(exc, batch)
             return
         batch.account(self.metrics)
+        committed = self.exactly_once or self._commit_if_due()
         elapsed = self._clock() - start
         self.pacer.observe(batch.size, elapsed)
         counts = batch.tally()
         log.info(
-            "batch published", records=batch.size, events=counts["event"], engagements=counts["engagement"],
-            dead_letters=counts["dead_letter"], given_back=batch.given_back, seconds=round(elapsed, 4),
-            next_batch=self.pacer.size(), committed=self.exactly_once,
-        )  # fmt: skip
+            "batch published",
+            records=batch.size,
+            events=counts["event"],
+            engagements=counts["engagement"],
+            dead_letters=counts["dead_letter"],
+            given_back=batch.given_back,
+            seconds=round(elapsed, 4),
+            next_batch=self.pacer.size(),
+            committed=committed,
+        )
 
     def _process(self, records: list[Record], deadline: float, batch: Batch) -> None:
         for i, record in enumerate(records):
@@ -160,8 +179,12 @@ class Worker:
                 self.metrics.processing_seconds.observe(time.perf_counter() - started)
                 deliveries = [self.sink.send(message) for message in outcome.messages]
                 if outcome.event is not None:
-                    log.debug("record enriched", article_id=outcome.article_id,
-                              themes=[t.id for t in outcome.event.themes], entities=len(outcome.event.entities))
+                    log.debug(
+                        "record enriched",
+                        article_id=outcome.article_id,
+                        themes=[t.id for t in outcome.event.themes],
+                        entities=len(outcome.event.entities),
+                    )
             batch.add(outcome, deliveries)
 
     def _handle(self, record: Record) -> Outcome:
@@ -218,8 +241,11 @@ class Worker:
                     self._keep_alive()
                     self.metrics.outputs_waiting.set(waited)
                     if waited >= STALLED_AFTER_S and not stalled:
-                        log.warning("waiting for the brokers to acknowledge the batch's outputs",
-                                    waited_s=round(waited, 1), gives_up_after_s=round(patience))
+                        log.warning(
+                            "waiting for the brokers to acknowledge the batch's outputs",
+                            waited_s=round(waited, 1),
+                            gives_up_after_s=round(patience),
+                        )
                         stalled = True
         finally:
             self.metrics.outputs_waiting.set(0)
@@ -228,50 +254,59 @@ class Worker:
 
     def _give_up_waiting(self, patience: float, exc: PublishFailed) -> NoReturn:
         """At least once, outputs not acknowledged in time stop the worker (exit 6). Exactly once, the transaction
-        can be replayed instead: the producer (which may be wedged after a broker restart) is replaced, which
-        aborts its transaction, and the batch goes back to the last committed offsets."""
+        can be replayed instead: the policy has the producer (which may be wedged after a broker restart) replaced,
+        which aborts its transaction, and the batch goes back to the last committed offsets."""
         if not self.exactly_once:
             raise PublishFailed(f"outputs not acknowledged within {patience:.0f}s: {exc}") from exc
-        failure = TransactionFailed(f"outputs not acknowledged within {patience:.0f}s: the producer is replaced, "
-                                    "its transaction abandoned and the batch replayed")
-        self._recreate_producer(failure, fenced=False)
-        raise failure from exc
+        raise ProducerStuck(
+            f"outputs not acknowledged within {patience:.0f}s: the producer is replaced, "
+            "its transaction abandoned and the batch replayed"
+        ) from exc
 
     # ------------------------------------------------------------------ failures
 
-    def _batch_failed(self, exc: StreamError, batch: Batch) -> None:
-        action = on_error(exc, None)
-        failed = len(batch.failures())
-        self.metrics.produce_failures.inc(failed)
-        log.error("batch failed", error=str(exc), error_type=type(exc).__name__, action=action.value,
-                  records=batch.size, failed_outputs=failed)
-        if action is not Action.STOP:
-            self.metrics.commit_failures.inc()
-        self._recover(exc)
+    def _failed(self, exc: BaseException, batch: Batch | None = None) -> None:
+        """Ask the error policy once about a failure outside any single record, and do what it says.
 
-    def _recover(self, exc: StreamError) -> None:
-        """Apply the policy's action for a failure outside any single record."""
+        Returns when the worker goes on (the policy said continue, retry or recreate the producer, and that was
+        done); raises ``WorkerStopped`` with the exit code when the policy said stop."""
         action = on_error(exc, None)
+        fields: dict[str, object] = {"error": str(exc), "error_type": type(exc).__name__, "action": action.value}
+        if batch is not None:
+            failed = len(batch.failures())
+            self.metrics.produce_failures.inc(failed)
+            fields.update(records=batch.size, failed_outputs=failed)
+        if isinstance(exc, CommitFailed) or (batch is not None and action is not Action.STOP):
+            self.metrics.commit_failures.inc()  # an offset commit, or a transaction carrying offsets
+        if not isinstance(exc, CoopstreamError):
+            log.error("unexpected error in the worker loop", exc_info=exc, **fields)
+        elif action is Action.CONTINUE:
+            log.warning("offset commit failed" if isinstance(exc, CommitFailed) else "failure", **fields)
+        else:
+            log.error("batch failed" if batch is not None else "poll loop failed", **fields)
         if action is Action.STOP:
             self._freeze()
             raise WorkerStopped(exit_code_for(exc))
         if action is Action.CONTINUE:
             return
         if action is Action.RECREATE_PRODUCER:
-            self._recreate_producer(exc, fenced=True)
+            self._recreate_producer(exc, fenced=isinstance(exc, ProducerFenced))
         elif action is Action.RETRY:
             try:
                 self.sink.abort()
-            except StreamError as failed:  # a producer that cannot abort is replaced; its successor aborts
-                self._recreate_producer(failed, fenced=isinstance(failed, ProducerFenced))
+            except StreamError as failed_abort:  # a failure of its own: asked about on its own
+                self._failed(failed_abort)
+                return
         with self.health.waiting_on_brokers("the committed offsets"):
             self.source.rewind_to_committed()
 
-    def _recreate_producer(self, exc: StreamError, fenced: bool) -> None:
+    def _recreate_producer(self, exc: BaseException, fenced: bool) -> None:
         now = self._clock()
         if fenced and self._last_fence is not None and now - self._last_fence < REFENCE_WINDOW_S:
-            log.error("fenced again right after recreating the producer: another instance uses this "
-                      "transactional id", error=str(exc))
+            log.error(
+                "fenced again right after recreating the producer: another instance uses this transactional id",
+                error=str(exc),
+            )
             self._freeze()
             raise WorkerStopped(EXIT_FENCED)
         if fenced:
@@ -284,36 +319,37 @@ class Worker:
         if self.exactly_once:
             try:
                 self.sink.abort()
-            except StreamError as exc:
+            except StreamError as exc:  # stopping anyway: the brokers abort the transaction at its timeout
                 log.warning("could not abort the open transaction", error=str(exc))
 
     # ------------------------------------------------------------------ commits
 
     def _commit_if_due(self, force: bool = False, timeout_s: float | None = None) -> bool:
-        if not self.pending or self.membership.frozen:
+        """Commit the pending offsets when due; True when nothing published is left uncommitted."""
+        pending = self.membership.pending
+        if not pending:
             return True
+        if self.membership.frozen:
+            return False
         interval_ms = self.s.commit_interval_ms
         if not force and interval_ms and (self._clock() - self._last_commit) * 1000 < interval_ms:
-            return True
-        offsets = dict(self.pending)
+            return False
+        offsets = dict(pending)
         try:
             with self.health.waiting_on_brokers("an offset commit"):
                 self.source.commit(offsets, timeout_s if timeout_s is not None else self.s.drain_timeout_s)
         except CommitFailed as exc:
-            self.metrics.commit_failures.inc()
-            log.warning("offset commit failed", error=str(exc), action=on_error(exc, None).value)
+            self._failed(exc)  # continue: the offsets stay pending, the next commit covers them
             return False
         self.metrics.commits.inc()
         self._last_commit = self._clock()
-        for tp, offset in offsets.items():
-            if self.pending.get(tp) == offset:
-                del self.pending[tp]
-        return True
+        self.membership.committed(offsets)
+        return not self.membership.pending
 
     def _drain(self) -> int:
         """The loop saw the stop flag: the last batch is published; commit it within the bound."""
         requested = self.stop.requested_at if self.stop.requested_at is not None else self._clock()
         remaining = max(1.0, requested + self.s.drain_timeout_s - self._clock())
-        log.info("draining", reason=self.stop.reason, pending_partitions=len(self.pending))
+        log.info("draining", reason=self.stop.reason, pending_partitions=len(self.membership.pending))
         committed = self._commit_if_due(force=True, timeout_s=remaining)
         return EXIT_DRAIN_INCOMPLETE if (not committed or self._drain_cut) else EXIT_OK

@@ -1,0 +1,137 @@
+"""The record step: one record's bytes in, the messages to publish out (an event and its engagement
+records, or a dead letter). ``coopstream run`` (each consumed record) and ``coopstream enrich`` (each
+line of a file) both go through it, so an article gives the same bytes both ways. No Kafka here.
+
+The enrichment is reached through one object, ``Enrichment`` (``load_enrichment`` builds it from the
+settings): the only seam to change for another implementation of the core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from coopstream.codec import dead_letter, decode_article, encode_event, utc_now
+from coopstream.errors import EnrichmentFailed, RecordError
+from coopstream.observability.logs import get_logger
+from coopstream.policy import Action, on_error
+from coopstream.schemas import EngagementRecord, EnrichedEvent, RawArticle
+from coopstream.stream.ports import NO_PARTITION, Kind, Outgoing, Record
+
+JSON = b"application/json"
+
+log = get_logger("coopstream.step")
+
+
+class Enrichment(Protocol):
+    """The pure core as the record step sees it: a raw article and a time stamp in, an event out."""
+
+    def __call__(self, article: RawArticle, processed_at: str, /) -> EnrichedEvent: ...
+
+
+def load_enrichment(knowledge_dir: Path | None = None, themes_file: Path | None = None) -> Enrichment:
+    """The core with its knowledge loaded (the packaged files, or an operator's replacements)."""
+    from coopstream.enrich import Enricher, load_knowledge
+
+    knowledge = load_knowledge(knowledge_dir, themes_file)
+    log.info("knowledge loaded", digest=knowledge.digest)
+    return Enricher(knowledge).enrich
+
+
+@dataclass(frozen=True, slots=True)
+class Topics:
+    output: str
+    engagements: str
+    dlq: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one record: its messages, and the event or the error behind them."""
+
+    record: Record
+    messages: tuple[Outgoing, ...]
+    article_id: str | None = None
+    event: EnrichedEvent | None = None
+    error: RecordError | None = None
+
+
+class RecordStep:
+    """Decode, enrich, encode; a failure becomes a dead letter when the error policy says so."""
+
+    def __init__(
+        self, enrich: Enrichment, topics: Topics, max_record_bytes: int, clock: Callable[[], str] = utc_now
+    ) -> None:
+        self._enrich = enrich
+        self.topics = topics
+        self.max_record_bytes = max_record_bytes
+        self._clock = clock
+
+    def handle(self, record: Record) -> Outcome:
+        article_id: str | None = None
+        try:
+            article = decode_article(record.value, self.max_record_bytes)
+            article_id = article.id
+            event = self._enrich(article, self._clock())
+            return Outcome(record, event_messages(event, self.topics), article_id, event)
+        except Exception as exc:
+            if on_error(exc, record) is not Action.DEAD_LETTER:  # the one decision about this failure
+                raise
+            error = exc if isinstance(exc, RecordError) else _enrichment_failed(exc)
+            log.warning("record dead-lettered", reason=error.kind, error=str(error)[:300], article_id=article_id)
+            return Outcome(record, (self.dead_letter(error, record),), article_id, error=error)
+
+    def dead_letter(self, error: RecordError, record: Record) -> Outgoing:
+        letter = dead_letter(
+            error,
+            record.value,
+            key=record.key,
+            headers=list(record.headers),
+            topic=record.topic,
+            partition=None if record.partition == NO_PARTITION else record.partition,
+            offset=record.offset,
+            timestamp_ms=record.timestamp_ms,
+        )
+        headers = (
+            ("schema_version", letter.schema_version.encode()),
+            ("content-type", JSON),
+            ("error_kind", error.kind.encode()),
+        )
+        return Outgoing(Kind.DEAD_LETTER, self.topics.dlq, record.key, letter.model_dump_json().encode(), headers)
+
+
+def event_messages(event: EnrichedEvent, topics: Topics) -> tuple[Outgoing, ...]:
+    """The enriched event, then one engagement record per engagement; all keyed by the article id."""
+    key = event.article_id.encode("utf-8")
+    version = event.schema_version.encode()
+    headers = (
+        ("schema_version", version),
+        ("content-type", JSON),
+        ("themes", ",".join(theme.id for theme in event.themes).encode("utf-8")),
+    )
+    out = [Outgoing(Kind.EVENT, topics.output, key, encode_event(event), headers)]
+    for index, engagement in enumerate(event.engagements):
+        row = EngagementRecord(
+            event_id=event.event_id,
+            article_id=event.article_id,
+            index=index,
+            title=event.title,
+            published_at=event.published_at,
+            engagement=engagement,
+        )
+        row_headers = (
+            ("schema_version", row.schema_version.encode()),
+            ("content-type", JSON),
+            ("engagement_type", engagement.type.encode()),
+        )
+        out.append(Outgoing(Kind.ENGAGEMENT, topics.engagements, key, row.model_dump_json().encode(), row_headers))
+    return tuple(out)
+
+
+def _enrichment_failed(exc: Exception) -> EnrichmentFailed:
+    """A bug outside the decoding (in the enrichment or the encoding), as the dead letter's reason."""
+    error = EnrichmentFailed(f"{type(exc).__name__}: {exc}")
+    error.__cause__ = exc
+    return error
