@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1 added provenance.knowledge_language and provenance.passes
 
 EntityType = Literal["person", "organization", "location", "operation"]
 EngagementType = Literal[
@@ -134,6 +134,14 @@ class Provenance(BaseModel):
     pipeline_version: str
     knowledge_digest: str = Field(description="digest of the knowledge files the pipeline loaded")
     processed_at: str = Field(description="UTC time of processing, ISO 8601")
+    knowledge_language: str | None = Field(
+        default=None, description="ISO 639-1 code of the language whose knowledge the passes used; null when none"
+    )
+    passes: Literal["all", "language-independent"] = Field(
+        default="all",
+        description="'language-independent' when the knowledge lacks the article's language: only the names the "
+        "language-independent gazetteers know (organizations, operations, places) and their countries were found",
+    )
 
 
 class EnrichedEvent(BaseModel):

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import pytest
 
 from coopstream.exits import EXIT_DLQ_UNAVAILABLE, EXIT_OK, EXIT_PUBLISH_FAILED
+from coopstream.schemas import SCHEMA_VERSION
 from coopstream.stream.ports import Kind, Partition
 from support.loop import article, rig
 
@@ -23,7 +24,7 @@ def test_good_records_give_events_and_engagements_then_commit() -> None:
     assert r.sink.on("dlq") == []
     headers = dict(events[0].headers)
     assert headers == {
-        "schema_version": b"1.0",
+        "schema_version": SCHEMA_VERSION.encode(),
         "content-type": b"application/json",
         "themes": b"maritime_security,training",
     }

@@ -31,7 +31,7 @@ def event_data(
     themes: list[ThemeHit],
     engagements: list[EngagementFound],
     dateline_loc: Found | None,
-    provenance: dict[str, str],
+    provenance: dict[str, str | None],
     countries: dict[str, CountryInfo],
 ) -> dict[str, Any]:
     return {

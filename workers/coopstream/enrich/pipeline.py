@@ -80,7 +80,13 @@ class Enricher:
             themes,
             engagements,
             dl_loc,
-            {"pipeline_version": self.version, "knowledge_digest": self.k.digest, "processed_at": processed_at},
+            {
+                "pipeline_version": self.version,
+                "knowledge_digest": self.k.digest,
+                "processed_at": processed_at,
+                "knowledge_language": pack.code if pack.complete else None,
+                "passes": "all" if pack.complete else "language-independent",
+            },
             self.k.common.countries,
         )
 
