@@ -11,6 +11,7 @@ import time
 import typing
 import urllib.error
 import urllib.request
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,10 @@ def allowed_labels(topic: str) -> dict[str, set[str]]:
         "partition": {str(p) for p in range(PARTITIONS)},
         "version": {__version__},
         "le": bucket_bounds(),
+        "language": {
+            *(p.name for p in resources.files("coopstream.enrich.data").iterdir() if p.is_dir() and len(p.name) == 2),
+            "none",
+        },
     }
 
 

@@ -180,6 +180,7 @@ def test_metrics_count_what_was_published() -> None:
     assert r.value("coopstream_dead_letters_total", reason="invalid_json") == 1
     assert r.value("coopstream_themes_emitted_total", theme="maritime_security") == 1
     assert r.value("coopstream_entities_total", type="person") == 1
+    assert r.value("coopstream_articles_by_language_total", language="none") == 1  # the fake core names none
     assert r.value("coopstream_commits_total") >= 1
     assert r.value("coopstream_processing_seconds_count") == 2
     assert r.value("coopstream_end_to_end_seconds_count") == 2

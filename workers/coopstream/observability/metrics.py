@@ -75,6 +75,13 @@ class Metrics:
         self.entities = Counter(
             "coopstream_entities", "Entities in published events, by type", ["type"], registry=registry
         )
+        self.articles_by_language = Counter(
+            "coopstream_articles_by_language",
+            "Published events by the language whose knowledge enriched them ('none': only the language-independent "
+            "passes ran)",
+            ["language"],
+            registry=registry,
+        )
         self.build_info = Gauge(
             "coopstream_build_info", "Always 1; the labels say which build runs", ["version"], registry=registry
         )

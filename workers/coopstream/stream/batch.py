@@ -69,6 +69,8 @@ class Batch:
                     metrics.themes_emitted.labels(theme=theme.id).inc()
                 for entity in outcome.event.entities:
                     metrics.entities.labels(type=entity.type).inc()
+                language = outcome.event.provenance.knowledge_language or "none"
+                metrics.articles_by_language.labels(language=language).inc()
             _end_to_end(metrics, outcome.record, deliveries)
 
 
