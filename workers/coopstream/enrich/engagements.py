@@ -226,6 +226,8 @@ def _describe(tid: str, sent: tuple[int, int], text: str, scene: Scene, near: tu
     a, b = sent
     inside = [f for f in scene.found if _inside(f, a, b)]
     persons = [f.name for f in inside if f.type == "person"]
+    if not persons:  # the actor may be a unit, a ship or an institution
+        persons = [f.name for f in inside if f.type == "organization"][:1]
     places = [f for f in inside if f.type == "location"]
     place = next((p for p in places if p.attributes.get("kind") != "country"), places[0] if places else None)
     if place is None:

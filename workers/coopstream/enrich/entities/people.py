@@ -321,9 +321,9 @@ class TitleExtents:
                 comp = known_ends.get(comp_start)
                 if comp is None and info.takes_of and step == 0:
                     comp = _complement_before_name(view, comp_start)
-                    after = chunk_end.get(comp_start, -1)
-                    if comp is None and text[after : after + 2] in _AFTER:
-                        comp = after  # "Minister of National Security, Anil Persad"
+                after = chunk_end.get(comp_start, -1)
+                if comp is None and step == 0 and text[after : after + 2] in _AFTER:
+                    comp = after  # "Minister of National Security, Anil Persad", "encargado de negocios de la Embajada, X"
                 if comp is None:
                     break
                 end = comp
@@ -346,6 +346,7 @@ class TitleExtents:
 
 
 _AFTER = (", ", " (")
+_PAREN = re.compile(r" \([^()\n]{1,20}\)")
 _QUOTES = ('"', "'")
 _APPOSITION_ENDS = (",", ".", ";", ")", "")
 _BEFORE = re.compile(r"(?:\s*\([^()]{1,20}\))?,?\s+$")
@@ -357,9 +358,11 @@ def titled(view: TextView, titles: TitleExtents) -> list[Candidate]:
     text = view.text
     lowercase_ok = view.pack.lex.titles_lowercase
     out: list[Candidate] = []
-    for h, end in titles.extents:
+    for h, extent in titles.extents:
         if not h.key[0].isupper() and not lowercase_ok:
             continue
+        acronym = _PAREN.match(text, extent)  # "director del Centro de Operaciones de Emergencias (COE), X"
+        end = acronym.end() if acronym and text[acronym.end() : acronym.end() + 2] == ", " else extent
         appositive = text[end : end + 2] == ", "
         if text[end : end + 1] != " " and not appositive:
             continue
@@ -375,7 +378,7 @@ def titled(view: TextView, titles: TitleExtents) -> list[Candidate]:
         if j < len(view.tokens) and view.tokens[j].text in view.pack.lex.org_heads:
             continue
         start, stop, name = _span_of(view, toks)
-        attrs: dict[str, Any] = {"title": text[h.start : end].strip()}
+        attrs: dict[str, Any] = {"title": titles.ending.get(extent, text[h.start : extent].strip())}
         affiliation = _affiliation_before(view, h.start)
         if affiliation:
             attrs["affiliation"] = affiliation

@@ -244,7 +244,10 @@ class LanguagePack:
         for _, row in source.rows(f"{self.code}/titles.tsv", cols):
             title = row["title"]
             info = TitleInfo(title, row["kind"], row["takes_of"].lower() in ("yes", "true", "1"))
-            for form in {title, title[0].upper() + title[1:], title[0].lower() + title[1:]}:
+            forms = {title, title[0].upper() + title[1:], title[0].lower() + title[1:]}
+            if self.lex.titles_lowercase:  # running prose lowers the whole title: "encargado de negocios"
+                forms.add(title.lower())
+            for form in forms:
                 self.names.add(form, (TITLE, info))
 
 
