@@ -323,7 +323,7 @@ class TitleExtents:
                     comp = _complement_before_name(view, comp_start)
                 after = chunk_end.get(comp_start, -1)
                 if comp is None and step == 0 and text[after : after + 2] in _AFTER:
-                    comp = after  # "Minister of National Security, Anil Persad", "encargado de negocios de la Embajada, X"
+                    comp = after  # "Minister of National Security, Anil Persad", "encargado de negocios de la X, Y"
                 if comp is None:
                     break
                 end = comp
