@@ -10,6 +10,7 @@ from coopstream.enrich.knowledge.common import OpInfo
 from coopstream.enrich.tokens import Token
 
 _YEAR_AFTER = re.compile(r" ((?:19|20)\d\d)\b")
+_ROMAN_AFTER = re.compile(r" ([IVXLC]{1,7})\b(?![\w.])")  # "UNITAS LXV": an edition's number
 
 
 def op_key(name: str, articles: frozenset[str]) -> str:
@@ -29,6 +30,10 @@ def known_operations(view: TextView) -> list[Candidate]:
         if m:
             end, year = m.end(), int(m.group(1))
             name = f"{name} {year}"
+        else:
+            roman = _ROMAN_AFTER.match(text, h.end, h.end + 9)
+            if roman:
+                end, name = roman.end(), f"{name} {roman.group(1)}"
         out.append(
             Candidate(
                 h.start,
@@ -62,6 +67,13 @@ def operation_from_chunk(view: TextView, toks: list[Token]) -> Candidate | None:
             {"kind": kind, "year": year},
             key=op_key(key, lex.articles),
         )
+    listed = view.text[max(0, toks[0].start - 2) : toks[0].start] == ", "  # a name cut at a comma is unsure
+    headed = any(w in lex.org_heads for w in words[:-1])
+    if len(words) >= 2 and words[-1] in lex.conference_heads and not listed and not headed:
+        key = op_key(" ".join(w for w in words if not w.isdigit()), lex.articles)  # "Regional Maritime Symposium"
+        start = toks[1].start if toks[0].is_year else toks[0].start
+        return Candidate(start, toks[-1].end, "operation", text[start : toks[-1].end], P_CHUNK,
+                         {"kind": "conference", "year": int(words[0]) if toks[0].is_year else None}, key=key)
     yearly = toks[-1].is_year and len(toks) >= 2 and not any(w in lex.org_heads for w in words)
     if yearly and _sentence_has_cue(view, toks[0].start):
         kind = "conference" if any(w in lex.conference_heads for w in words) else "exercise"

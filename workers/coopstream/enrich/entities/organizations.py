@@ -67,6 +67,13 @@ def acronyms(view: TextView, dateline_country: str | None) -> list[Candidate]:
         toks = _after_leading_title(view, chunk)
         if not toks:
             continue  # the acronym names a post ("Chief of Naval Operations (CNO)")
+        shared = shared_heads(view, toks)
+        if shared:  # "U.S. Naval Forces Europe and Africa (NAVEUR-NAVAF)": two commands, two acronyms
+            parts = re.split(r"[-/]", acr)
+            for c, a in zip(shared, parts if len(parts) == 2 else [acr, acr], strict=True):
+                out.append(Candidate(c.start, c.end, c.type, c.name, P_ACRONYM, {}, acronym=a))
+            out.append(Candidate(m.start(1), m.end(1), "organization", shared[0].name, P_ACRONYM, {}, acronym=parts[0]))
+            continue
         toks = split_dual(view, toks)[-1]
         toks = toks[_extend_back(view, toks, _long_form_start(view, acr, toks)) :]
         toks = strip_leading(view, toks)
@@ -82,7 +89,10 @@ def acronyms(view: TextView, dateline_country: str | None) -> list[Candidate]:
         after = text[m.end() : m.end() + 12].lstrip().split(" ")[0].lower()
         cand_type = "organization"
         attrs: dict[str, Any] = {}
-        if words[-1] in lex.conference_heads:
+        known_op = [h.payloads[0] for h in view.ops if h.end == end]
+        if known_op:  # "Cutlass Express (CE25)": the acronym names a known exercise
+            cand_type, attrs = "operation", {"kind": known_op[0].kind}
+        elif words[-1] in lex.conference_heads:
             cand_type, attrs = "operation", {"kind": "conference"}
         elif after in lex.operation_kind_words and not org_head(pack, words):
             cand_type, attrs = "operation", {"kind": lex.operation_kind_words[after]}
@@ -267,6 +277,22 @@ def chunk_names(view: TextView) -> list[Candidate]:
     return out
 
 
+def shared_heads(view: TextView, toks: list[Token]) -> list[Candidate]:
+    """ "U.S. Naval Forces Europe and Africa": two commands that share their words but the last one;
+    the second is named in full ("U.S. Naval Forces Africa") on the span of its own last word."""
+    lex = view.pack.lex
+    for i, t in enumerate(toks):
+        if t.text in lex.coordinators and 1 < i < len(toks) - 1 and i + 2 == len(toks):
+            last, other = toks[i - 1], toks[i + 1]
+            if last.text in lex.org_trailers and other.text in lex.org_trailers and org_strong(view.pack, [x.text for x in toks[: i]]):
+                start = _prefixed_start(view, toks[0].start, toks[0].text)
+                head = view.text[start : last.start].rstrip()
+                first = Candidate(start, last.end, "organization", view.text[start : last.end], P_CHUNK, {})
+                second = Candidate(other.start, other.end, "organization", f"{head} {other.text}", P_CHUNK, {})
+                return [first, second]
+    return []
+
+
 def split_dual(view: TextView, toks: list[Token]) -> list[list[Token]]:
     """Split "A and the B" into two names when both sides are names on their own."""
     pack = view.pack
@@ -303,6 +329,10 @@ def _classify(view: TextView, toks: list[Token], out: list[Candidate]) -> None:
     if len(parts) > 1:
         for part in parts:
             _classify(view, part, out)
+        return
+    shared = shared_heads(view, toks)
+    if shared:
+        out.extend(shared)
         return
     words = [t.text for t in toks]
     start, end = _prefixed_start(view, toks[0].start, words[0]), toks[-1].end

@@ -3,6 +3,7 @@ or a following ", <country or state>" marks as places, and facilities ("... Air 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,11 +41,23 @@ def known_places(view: TextView) -> list[Candidate]:
                     out.append(Candidate(h.start, h.end, "location", c.name, prio, attrs))
                 break
             if kind == "place":
+                if value.kind in ("region", "water") and _adjective(view, h.start, h.end):
+                    break  # "the Pacific coast": a name used as an adjective
                 surface = text[h.start : h.end]
                 name = value.name if "." in surface or surface.isupper() else surface
                 out.append(Candidate(h.start, h.end, "location", name, prio, place_attrs(value)))
                 break
     return out
+
+
+def _adjective(view: TextView, start: int, end: int) -> bool:
+    lex = view.pack.lex
+    after = _NEXT_LOWER.match(view.text, end, end + 20)
+    before = view.text[max(0, start - 6) : start].split()
+    return after is not None and after.group(1) in lex.adjectival_followers and bool(before) and before[-1] in lex.articles
+
+
+_NEXT_LOWER = re.compile(r" ([^\W\d_A-Z][^\W\d_]*)")
 
 
 def _title_case(view: TextView, caps: str) -> str:
