@@ -72,8 +72,15 @@ def operation_from_chunk(view: TextView, toks: list[Token]) -> Candidate | None:
     if len(words) >= 2 and words[-1] in lex.conference_heads and not listed and not headed:
         key = op_key(" ".join(w for w in words if not w.isdigit()), lex.articles)  # "Regional Maritime Symposium"
         start = toks[1].start if toks[0].is_year else toks[0].start
-        return Candidate(start, toks[-1].end, "operation", text[start : toks[-1].end], P_CHUNK,
-                         {"kind": "conference", "year": int(words[0]) if toks[0].is_year else None}, key=key)
+        return Candidate(
+            start,
+            toks[-1].end,
+            "operation",
+            text[start : toks[-1].end],
+            P_CHUNK,
+            {"kind": "conference", "year": int(words[0]) if toks[0].is_year else None},
+            key=key,
+        )
     yearly = toks[-1].is_year and len(toks) >= 2 and not any(w in lex.org_heads for w in words)
     if yearly and _sentence_has_cue(view, toks[0].start):
         kind = "conference" if any(w in lex.conference_heads for w in words) else "exercise"

@@ -281,16 +281,18 @@ def shared_heads(view: TextView, toks: list[Token]) -> list[Candidate]:
     """ "U.S. Naval Forces Europe and Africa": two commands that share their words but the last one;
     the second is named in full ("U.S. Naval Forces Africa") on the span of its own last word."""
     lex = view.pack.lex
-    for i, t in enumerate(toks):
-        if t.text in lex.coordinators and 1 < i < len(toks) - 1 and i + 2 == len(toks):
-            last, other = toks[i - 1], toks[i + 1]
-            if last.text in lex.org_trailers and other.text in lex.org_trailers and org_strong(view.pack, [x.text for x in toks[: i]]):
-                start = _prefixed_start(view, toks[0].start, toks[0].text)
-                head = view.text[start : last.start].rstrip()
-                first = Candidate(start, last.end, "organization", view.text[start : last.end], P_CHUNK, {})
-                second = Candidate(other.start, other.end, "organization", f"{head} {other.text}", P_CHUNK, {})
-                return [first, second]
-    return []
+    if len(toks) < 4 or toks[-2].text not in lex.coordinators:
+        return []
+    last, other = toks[-3], toks[-1]
+    if last.text not in lex.org_trailers or other.text not in lex.org_trailers:
+        return []
+    if not org_strong(view.pack, [x.text for x in toks[:-2]]):
+        return []
+    start = _prefixed_start(view, toks[0].start, toks[0].text)
+    head = view.text[start : last.start].rstrip()
+    first = Candidate(start, last.end, "organization", view.text[start : last.end], P_CHUNK, {})
+    second = Candidate(other.start, other.end, "organization", f"{head} {other.text}", P_CHUNK, {})
+    return [first, second]
 
 
 def split_dual(view: TextView, toks: list[Token]) -> list[list[Token]]:

@@ -54,7 +54,9 @@ def _adjective(view: TextView, start: int, end: int) -> bool:
     lex = view.pack.lex
     after = _NEXT_LOWER.match(view.text, end, end + 20)
     before = view.text[max(0, start - 6) : start].split()
-    return after is not None and after.group(1) in lex.adjectival_followers and bool(before) and before[-1] in lex.articles
+    if after is None or after.group(1) not in lex.adjectival_followers:
+        return False
+    return bool(before) and before[-1] in lex.articles
 
 
 _NEXT_LOWER = re.compile(r" ([^\W\d_A-Z][^\W\d_]*)")
