@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -210,8 +211,8 @@ def _loader(services: dict[str, Any]) -> list[str]:
     site = f"{venv.group(1)}/lib/python{python.group(1)}.{python.group(2)}/site-packages"
     expected = f"{site}/coopstream/samples/articles.jsonl"
     packaged = ROOT / "workers" / "coopstream" / "samples" / "articles.jsonl"
-    pyproject = (ROOT / "pyproject.toml").read_text()
-    listed = '"coopstream.samples" = ["*.jsonl"]' in pyproject
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    listed = any("*.jsonl" in package_data.get(key, []) for key in ("coopstream.samples", "*"))
     if command != ["produce", expected] or not packaged.is_file() or not listed:
         return [f"loader: {command} does not publish the sample articles packaged at {expected}"]
     return []

