@@ -59,9 +59,16 @@ def event_data(
     }
 
 
+MAX_MENTIONS = 1000  # mentions listed per entity; a longer list is cut and its full length given
+
+
 def _entity(doc: Document, f: Found) -> dict[str, Any]:
     attrs = {k: v for k, v in f.attributes.items() if v is not None and v != ""}
-    mentions = [span(doc, s, e) for s, e in sorted(set(f.mentions))]
+    distinct = sorted(set(f.mentions))
+    if len(distinct) > MAX_MENTIONS:  # a pathological text repeating one name: the event stays bounded
+        attrs["mentions_total"] = len(distinct)
+        distinct = distinct[:MAX_MENTIONS]
+    mentions = [span(doc, s, e) for s, e in distinct]
     return {"type": f.type, "name": f.name, "mentions": mentions, "attributes": attrs}
 
 

@@ -25,9 +25,13 @@ def key_for(pack: LanguagePack, c: Candidate) -> str:
 
 
 def set_keys(pack: LanguagePack, cands: list[Candidate]) -> None:
+    known: dict[tuple[str, str], str] = {}  # a name repeated a thousand times is folded once
     for c in cands:
         if not c.key:
-            c.key = key_for(pack, c)
+            key = known.get((c.type, c.name))
+            if key is None:
+                key = known[(c.type, c.name)] = key_for(pack, c)
+            c.key = key
 
 
 def alias_mentions(text: str, pack: LanguagePack, kept: list[Candidate]) -> list[Candidate]:

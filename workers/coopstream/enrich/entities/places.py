@@ -31,13 +31,16 @@ def known_places(view: TextView) -> list[Candidate]:
     text = view.text
     countries = view.pack.common.countries
     out: list[Candidate] = []
+    shared: dict[int, dict[str, Any]] = {}  # one attribute dict per place (candidates only read them)
     for h in view.geo:
         prio = P_GAZ_MULTI if " " in h.key else P_GAZ
         for kind, value in h.payloads:
             if kind == "country":
                 c = countries.get(value)
                 if c:
-                    attrs = {"kind": "country", "country": c.code, "lat": c.lat, "lon": c.lon}
+                    attrs = shared.get(id(c)) or shared.setdefault(
+                        id(c), {"kind": "country", "country": c.code, "lat": c.lat, "lon": c.lon}
+                    )
                     out.append(Candidate(h.start, h.end, "location", c.name, prio, attrs))
                 break
             if kind == "place":
@@ -45,7 +48,8 @@ def known_places(view: TextView) -> list[Candidate]:
                     break  # "the Pacific coast": a name used as an adjective
                 surface = text[h.start : h.end]
                 name = value.name if "." in surface or surface.isupper() else surface
-                out.append(Candidate(h.start, h.end, "location", name, prio, place_attrs(value)))
+                attrs = shared.get(id(value)) or shared.setdefault(id(value), place_attrs(value))
+                out.append(Candidate(h.start, h.end, "location", name, prio, attrs))
                 break
     return out
 

@@ -32,11 +32,11 @@ class Matches:
     ranks: list[Hit]
     titles: list[Hit]
     geo_spans: frozenset[tuple[int, int]]
-    geo_by_start: dict[int, list[Hit]]
     starts: dict[str, list[int]]  # the starts of each list above, for windows
 
     def geo_at(self, start: int) -> list[Hit]:
-        return self.geo_by_start.get(start, [])
+        starts = self.starts["geo"]
+        return self.geo[bisect_left(starts, start) : bisect_right(starts, start)]
 
     def within(self, kind: str, a: int, b: int) -> list[Hit]:
         hits: list[Hit] = getattr(self, kind)
@@ -46,13 +46,10 @@ class Matches:
 
 def match_names(text: str, pack: LanguagePack, knowledge: Knowledge) -> Matches:
     hits = pack.find_kinds(text)
-    geo = _merge([*_tagged(hits, COUNTRY), *_tagged(hits, DEMONYM), *_tagged(hits, PLACE)])
+    geo = _geo(hits)
     geo = _resolve_ambiguous(text, pack, geo)
     ranks = longest(hits.get(RANK, []))
     geo = sorted(_supported(text, pack, geo, ranks, hits.get(ORG, [])), key=lambda h: (h.start, h.end))
-    by_start: dict[int, list[Hit]] = {}
-    for h in geo:
-        by_start.setdefault(h.start, []).append(h)
     lists = {
         "geo": geo,
         "orgs": sorted(hits.get(ORG, []), key=lambda h: (h.start, h.end)),
@@ -63,7 +60,6 @@ def match_names(text: str, pack: LanguagePack, knowledge: Knowledge) -> Matches:
     return Matches(
         **lists,
         geo_spans=frozenset((h.start, h.end) for h in geo),
-        geo_by_start=by_start,
         starts={kind: [h.start for h in hits] for kind, hits in lists.items()},
     )
 
@@ -187,18 +183,16 @@ def read_window(
     )
 
 
-def _tagged(hits: dict[str, list[Hit]], kind: str) -> list[Hit]:
-    """Hits of one kind with their values as ``(kind, value)`` pairs (geo hits mix kinds)."""
-    return [Hit(h.start, h.end, h.key, tuple((kind, v) for v in h.payloads)) for h in hits.get(kind, [])]
-
-
-def _merge(hits: list[Hit]) -> list[Hit]:
-    """One hit per span, the language's payloads (countries, demonyms) before the places."""
-    by_span: dict[tuple[int, int], Hit] = {}
-    for h in hits:
-        prev = by_span.get((h.start, h.end))
-        by_span[(h.start, h.end)] = h if prev is None else Hit(h.start, h.end, h.key, prev.payloads + h.payloads)
-    return sorted(by_span.values(), key=lambda h: (h.end, h.start))
+def _geo(hits: dict[str, list[Hit]]) -> list[Hit]:
+    """One hit per span with its readings as ``(kind, value)`` pairs: countries, demonyms, then places."""
+    by_span: dict[tuple[int, int], tuple[str, list[tuple[str, Any]]]] = {}
+    for kind in (COUNTRY, DEMONYM, PLACE):
+        for h in hits.get(kind, []):
+            entry = by_span.get((h.start, h.end))
+            if entry is None:
+                entry = by_span[(h.start, h.end)] = (h.key, [])
+            entry[1].extend((kind, v) for v in h.payloads)
+    return [Hit(s, e, key, tuple(readings)) for (s, e), (key, readings) in by_span.items()]
 
 
 def _resolve_ambiguous(text: str, pack: LanguagePack, geo: list[Hit]) -> list[Hit]:
@@ -267,8 +261,10 @@ def _supported(text: str, pack: LanguagePack, geo: list[Hit], ranks: list[Hit], 
         supported = [p for p in fitting if not _small(p) or p.country in named or (before and before[-1] in locative)]
         if not supported and not others:  # a place of that name, but not the gazetteer's town: no country
             supported = [Place(fitting[0].name, "place", None, None, None)]
-        payloads = others + tuple((PLACE, p) for p in supported)
-        out.append(Hit(h.start, h.end, h.key, payloads))
+        if supported == places:
+            out.append(h)  # every reading holds: the hit as it was
+        else:
+            out.append(Hit(h.start, h.end, h.key, others + tuple((PLACE, p) for p in supported)))
         prev_place = supported[0] if supported[0].country else prev_place
     return out
 
