@@ -179,7 +179,7 @@ def test_broken_manifest_fails_kubernetes_validate(tmp_path: Path, breakage: str
     if breakage == "typo":
         spec["terminationGracePeriod"] = spec.pop("terminationGracePeriodSeconds")
     else:
-        spec["containers"][0]["resources"]["requests"]["memory"] = ["192Mi"]
+        spec["containers"][0]["resources"]["requests"]["memory"] = ["256Mi"]
     path = tmp_path / "deployment.yaml"
     path.write_text(dump_yaml(deployment), encoding="utf-8")
     proc = kubernetes_validate(path)
