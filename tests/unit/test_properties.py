@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -92,3 +94,34 @@ def test_deterministic(enricher: Enricher, text: str) -> None:
     b = enricher.enrich(RawArticle(id="p", text=text), processed_at="t2")
     assert a.event_id == b.event_id
     assert a.model_copy(update={"provenance": None}) == b.model_copy(update={"provenance": None})
+
+
+_BIG = st.lists(_WORDS, min_size=20, max_size=60).map(" ".join).map(lambda t: (t + "\n\n") * (130_000 // (len(t) + 2) + 1))
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_BIG)
+def test_big_inputs_read_in_windows_keep_valid_offsets(enricher: Enricher, text: str) -> None:
+    """Texts past the reading window (about 60,000 characters): offsets stay valid and results repeatable."""
+    assert len(text) > 120_000
+    a = enricher.enrich(RawArticle(id="p", text=text), processed_at="t")
+    for start, end, span_text in _spans(a):
+        assert 0 <= start <= end <= len(text)
+        assert text[start:end] == span_text
+    b = enricher.enrich(RawArticle(id="p", text=text), processed_at="t")
+    assert a == b
+
+
+def test_articles_joined_past_the_window_keep_their_people(enricher: Enricher) -> None:
+    """Windows cut at paragraph breaks: every person an article gives alone, it gives inside a long text."""
+    from importlib import resources
+
+    lines = resources.files("coopstream").joinpath("samples/articles.jsonl").read_text(encoding="utf-8")
+    texts = [json.loads(line)["text"] for line in lines.splitlines() if json.loads(line).get("language") is None]
+    alone: set[str] = set()
+    for t in texts:
+        alone |= {e.name for e in enricher.enrich(RawArticle(id="a", text=t), "t").entities if e.type == "person"}
+    joined = "\n\n".join(texts * 4)
+    assert len(joined) > 90_000 and alone
+    together = {e.name for e in enricher.enrich(RawArticle(id="j", text=joined), "t").entities if e.type == "person"}
+    assert alone <= together
