@@ -96,7 +96,11 @@ def test_deterministic(enricher: Enricher, text: str) -> None:
     assert a.model_copy(update={"provenance": None}) == b.model_copy(update={"provenance": None})
 
 
-_BIG = st.lists(_WORDS, min_size=20, max_size=60).map(" ".join).map(lambda t: (t + "\n\n") * (130_000 // (len(t) + 2) + 1))
+def _repeated(paragraph: str) -> str:
+    return (paragraph + "\n\n") * (130_000 // (len(paragraph) + 2) + 1)
+
+
+_BIG = st.lists(_WORDS, min_size=20, max_size=60).map(" ".join).map(_repeated)
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
