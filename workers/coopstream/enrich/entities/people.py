@@ -299,7 +299,6 @@ class TitleExtents:
         known_ends: dict[int, int] = {}
         for h in view.geo + view.orgs:
             known_ends[h.start] = max(known_ends.get(h.start, 0), h.end)
-        chunk_end = {c.start: c.end for c in view.chunks}
         chunk_of_end = {c.end: c for c in view.chunks}
         chunk_start = {c.start: c for c in view.chunks}
         self.extents: list[tuple[Hit, int]] = []
@@ -321,7 +320,8 @@ class TitleExtents:
                 comp = known_ends.get(comp_start)
                 if comp is None and info.takes_of and step == 0:
                     comp = _complement_before_name(view, comp_start)
-                after = chunk_end.get(comp_start, -1)
+                holding = _chunk_holding(view, chunk_start, comp_start)
+                after = holding.end if holding is not None else -1
                 if comp is None and step == 0 and text[after : after + 2] in _AFTER:
                     comp = after  # "Minister of National Security, Anil Persad", "encargado de negocios de la X, Y"
                 if comp is None:
@@ -439,7 +439,9 @@ def contextual(view: TextView, rules: PeopleRules) -> list[Candidate]:
             continue
         if rules.place_after and rules.place_after.match(after):
             continue
-        out.append(Candidate(start, end, "person", name, P_TITLED if cue else P_CONTEXT, {}))
+        role = _role_after(view, rules, end)  # "Anil Persad, Minister of National Security, ..."
+        attrs = {"title": role} if role else {}
+        out.append(Candidate(start, end, "person", name, P_TITLED if cue else P_CONTEXT, attrs))
     return out
 
 
