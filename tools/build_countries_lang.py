@@ -15,8 +15,7 @@ Inputs
     common name of each country;
   * ``tools/gazetteer_src/<lang>/countries.tsv``: curated short forms,
     abbreviations, variant spellings, forms to drop, and demonyms;
-  * en: the names, aliases and demonyms of the root ``countries.tsv`` (read,
-    never written), so that ``en/countries.tsv`` has the same shape.
+  * en: not built; ``en/countries.tsv`` is edited by hand, the English reference.
 
 Rules
   * ISO list forms with a comma or brackets ("Corea, República de",
@@ -40,6 +39,8 @@ import gettext
 import sys
 import unicodedata
 from pathlib import Path
+
+from tsv import read_tsv, split_list
 
 try:
     import pycountry
@@ -67,26 +68,6 @@ EXTRA_CODES = {"XK"}
 def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
-
-
-def split_list(value: str) -> list[str]:
-    return [v.strip() for v in value.split("|") if v.strip()]
-
-
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = []
-    header: list[str] | None = None
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        if header is None:
-            header = cells
-            continue
-        if len(cells) != len(header):
-            raise SystemExit(f"{path}:{lineno}: expected {len(header)} fields, got {len(cells)}")
-        rows.append({k: v.strip() for k, v in zip(header, cells, strict=True)})
-    return rows
 
 
 # ----------------------------------------------------------------------------
@@ -203,18 +184,6 @@ def build_lang(lang: str) -> tuple[list[list[str]], list[str]]:
     return rows, omitted
 
 
-def build_en() -> list[list[str]]:
-    """en/countries.tsv from the root countries.tsv (name + aliases -> names)."""
-    lines = (OUT / "countries.tsv").read_text(encoding="utf-8").splitlines()
-    header = lines[0].split("\t")
-    rows = []
-    for line in lines[1:]:
-        row = dict(zip(header, line.split("\t"), strict=True))
-        names = [row["name"], *split_list(row["aliases"])]
-        rows.append([row["code"], "|".join(names), row["demonyms"]])
-    return rows
-
-
 def write(lang: str, rows: list[list[str]]) -> Path:
     path = OUT / lang / "countries.tsv"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -224,8 +193,7 @@ def write(lang: str, rows: list[list[str]]) -> Path:
 
 
 def main() -> None:
-    path = write("en", build_en())
-    print(f"{path.relative_to(ROOT)}: {len(build_en())} rows")
+    # en/countries.tsv is edited directly (English is the curated reference the others start from)
     for lang in ("es", "pt"):
         rows, omitted = build_lang(lang)
         path = write(lang, rows)
