@@ -167,3 +167,13 @@ def test_english_ranges_across_a_year_end(knowledge: Knowledge) -> None:
     assert grammar is not None
     start, end = grammar.find_range("from Dec. 30 – Jan. 2", 2025)
     assert (start.isoformat(), end.isoformat()) == ("2025-12-30", "2026-01-02")  # type: ignore[union-attr]
+
+
+def test_today_and_yesterday_count_from_the_date_of_the_story(enricher: Enricher) -> None:
+    text = (
+        "CIUDAD DE MÉXICO, México (22 de mayo de 2025) — La Secretaría de la Defensa Nacional y el Ministerio "
+        "de la Defensa Nacional de Guatemala firmaron hoy un convenio de cooperación fronteriza."
+    )
+    event = enrich(enricher, text, "es")
+    agreement = next(e for e in event.engagements if e.type == "agreement")
+    assert (agreement.start_date, agreement.end_date) == ("2025-05-22", "2025-05-22")

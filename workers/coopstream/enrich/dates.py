@@ -38,6 +38,7 @@ class DateGrammar:
     relative_days: dict[str, int]
     ordinal_suffixes: tuple[str, ...]
     paren_date_re: re.Pattern[str]
+    relative_re: re.Pattern[str] | None
 
     @classmethod
     def from_spec(cls, spec: Any, name: str) -> DateGrammar:
@@ -99,6 +100,7 @@ class DateGrammar:
             relative,
             tuple(suffixes),
             re.compile(rf"\((?:{full.pattern})\)", flags),
+            re.compile(rf"(?<!\w)({_alternation(list(relative))})(?!\w)", re.IGNORECASE) if relative else None,
         )
 
     def month(self, word: str | None) -> int | None:
@@ -152,9 +154,12 @@ class DateGrammar:
             end = start
         return start, end
 
-    def relative(self, word: str, published: date | None) -> date | None:
-        shift = self.relative_days.get(word.lower())
-        return published + timedelta(days=shift) if shift is not None and published else None
+    def relative(self, text: str, published: date | None) -> date | None:
+        """The day a relative word names ("ayer", "today"), counted from the published date."""
+        m = self.relative_re.search(text) if self.relative_re is not None and published else None
+        if m is None or published is None:
+            return None
+        return published + timedelta(days=self.relative_days[m.group(1).lower()])
 
 
 def make_date(year: int, month: int, day: int) -> date | None:

@@ -141,6 +141,7 @@ class Scene:
     grammar: DateGrammar
     theme_positions: dict[str, tuple[int, ...]]  # themes in the article's order (best first): cue starts
     masked_dates: list[tuple[int, int]]  # dateline and caption dates: when the story was filed
+    published: date | None = None  # the day "today" and "yesterday" count from
 
 
 def find_engagements(
@@ -236,7 +237,10 @@ def _describe(tid: str, sent: tuple[int, int], text: str, scene: Scene, near: tu
     for s, e in scene.masked_dates:
         for k in range(max(s, a), min(e, b)):
             chars[k - a] = " "
-    start, end = scene.grammar.find_range("".join(chars), scene.year, scene.month)
+    sentence = "".join(chars)
+    start, end = scene.grammar.find_range(sentence, scene.year, scene.month)
+    if start is None:
+        start = end = scene.grammar.relative(sentence, scene.published)
     return EngagementFound(
         type=tid,
         sentence=sent,

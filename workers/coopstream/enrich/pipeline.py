@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from typing import Any
 
 import orjson
@@ -69,7 +70,8 @@ class Enricher:
             month = doc.dateline_date.month if doc.dateline_date else None
             body_start = doc.dateline.start if doc.dateline else 0
             evidence = {t.id: t.positions for t in themes}
-            scene = Scene(found, doc.year, month, dl_loc, body_start, pack.grammar, evidence, doc.filed_dates)
+            filed = doc.dateline_date or (date.fromisoformat(doc.published[:10]) if doc.published else None)
+            scene = Scene(found, doc.year, month, dl_loc, body_start, pack.grammar, evidence, doc.filed_dates, filed)
             engagements = find_engagements(self.k.engagements, pack.engagements, doc.clean, hits, doc.sentences, scene)
         return event_data(
             article,

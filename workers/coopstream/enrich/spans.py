@@ -3,7 +3,7 @@ hundreds of thousands of matches: no pass may compare every span with every othe
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 
 
 class Reach:
@@ -76,25 +76,3 @@ class Mask:
 
     def touches(self, a: int, b: int) -> bool:
         return self.bits.find(1, max(a - self.base, 0), max(b - self.base, 0)) != -1
-
-
-class Starts:
-    """Spans sorted by start: those starting at a position, and those starting inside a range."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        self.spans = sorted(spans)
-        self.starts = [s for s, _ in self.spans]
-
-    def at(self, pos: int) -> list[tuple[int, int]]:
-        lo = bisect_left(self.starts, pos)
-        hi = bisect_right(self.starts, pos)
-        return self.spans[lo:hi]
-
-    def within(self, a: int, b: int) -> list[tuple[int, int]]:
-        lo = bisect_left(self.starts, a)
-        hi = bisect_left(self.starts, b)
-        return self.spans[lo:hi]
-
-    def add(self, span: tuple[int, int]) -> None:
-        insort(self.spans, span)
-        self.starts.insert(bisect_right(self.starts, span[0]), span[0])
