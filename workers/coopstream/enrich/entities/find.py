@@ -54,7 +54,7 @@ def _local(view: TextView, rules: people.PeopleRules | None, dateline_country: s
     cands: list[Candidate] = []
     if rules is not None:
         titles = people.TitleExtents(view, rules)
-        cands += people.ranked(view, rules, titles)
+        cands += people.ranked(view, rules, titles, dateline_country)
         cands += people.titled(view, titles)
         cands += vessels(view)
         cands += organizations.acronyms(view, dateline_country)

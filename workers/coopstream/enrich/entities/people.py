@@ -96,7 +96,9 @@ def _span_of(view: TextView, toks: list[Token]) -> tuple[int, int, str]:
     return start, end, view.text[start:end]
 
 
-def ranked(view: TextView, rules: PeopleRules, titles: TitleExtents) -> list[Candidate]:
+def ranked(view: TextView, rules: PeopleRules, titles: TitleExtents, home: str | None = None) -> list[Candidate]:
+    """Persons after a rank. ``home`` (the dateline's country) stands for the country of a person whose
+    own country the text does not give, to read a rank whose grades differ by country."""
     text = view.text
     hits = view.ranks
     out: list[Candidate] = []
@@ -116,7 +118,12 @@ def ranked(view: TextView, rules: PeopleRules, titles: TitleExtents) -> list[Can
             continue
         service = between.service or _service_before(view, first_rank.start)
         affiliation = between.country or _affiliation_before(view, first_rank.start)
-        rank_info = _pick_rank(h.payloads, service, affiliation)
+        rank_info = _pick_rank(h.payloads, service, affiliation or home)
+        services = {s for r in h.payloads for s in r.services}
+        if service is None and len(services) == 1:  # "Capitán de Navío", "Sgt. 1st Class": one service's rank
+            service = next(iter(services))
+        elif service is None and services == _NAVAL:  # "Almirante": a navy's, unless a coast guard is named
+            service = "Navy"
         attrs: dict[str, Any] = {"rank": text[h.start : h.end]}
         if rank_info.grade and (service is None or not rank_info.services or service in rank_info.services):
             attrs["grade"] = rank_info.grade
@@ -131,6 +138,10 @@ def ranked(view: TextView, rules: PeopleRules, titles: TitleExtents) -> list[Can
         role = _role_after(view, rules, toks[-1].end) or titles.before(first_rank.start)
         if role:
             attrs["title"] = role
+            if "service" not in attrs:  # "Comandante General de la Marina": the service the title names
+                named = _longest_in(role, view.pack.lex.services)
+                if named:
+                    attrs["service"] = named
         start, end, name = _span_of(view, toks)
         out.append(Candidate(start, end, "person", name, P_RANKED, attrs))
     return out
@@ -197,6 +208,18 @@ def _link_at(lex: Any, text: str, at: int) -> int:
             break
         pos = word.end() + 1
     return pos
+
+
+_NAVAL = frozenset({"Navy", "Coast Guard"})
+
+
+def _longest_in(text: str, phrases: dict[str, str]) -> str | None:
+    """The service of the longest phrase written in ``text`` as whole words."""
+    best = ""
+    for phrase in phrases:
+        if len(phrase) > len(best) and re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
+            best = phrase
+    return phrases[best] if best else None
 
 
 def _longest_at(text: str, at: int, phrases: dict[str, str]) -> str | None:
