@@ -102,6 +102,8 @@ def ranked(view: TextView, rules: PeopleRules, titles: TitleExtents, home: str |
     text = view.text
     hits = view.ranks
     out: list[Candidate] = []
+    guards = [p for p, service in view.pack.lex.services.items() if service == "Coast Guard"]
+    coast_guard = any(p in text[view.start : view.end] for p in guards)  # then "Cmdr." may be either's
     for n, h in enumerate(hits):
         if n + 1 < len(hits) and hits[n + 1].start <= h.end + 1:
             continue  # "Gen. Gen.": the last rank of a run names the person
@@ -122,7 +124,7 @@ def ranked(view: TextView, rules: PeopleRules, titles: TitleExtents, home: str |
         services = {s for r in h.payloads for s in r.services}
         if service is None and len(services) == 1:  # "Capitán de Navío", "Sgt. 1st Class": one service's rank
             service = next(iter(services))
-        elif service is None and services == _NAVAL:  # "Almirante": a navy's, unless a coast guard is named
+        elif service is None and services == _NAVAL and not coast_guard:  # "Almirante": a navy's
             service = "Navy"
         attrs: dict[str, Any] = {"rank": text[h.start : h.end]}
         if rank_info.grade and (service is None or not rank_info.services or service in rank_info.services):
