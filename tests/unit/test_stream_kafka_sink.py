@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import pytest
-from kafka.errors import KafkaError, KafkaTimeoutError, ProducerFencedError
+from kafka.errors import KafkaError, KafkaTimeoutError, ProducerFencedError, UnknownError
 
 from coopstream.config import Settings
 from coopstream.errors import ProducerFenced, PublishFailed, TransactionFailed
@@ -120,6 +120,17 @@ def test_flush_timeout_is_a_publish_failure() -> None:
     FakeProducer.made[0].raise_on["flush"] = KafkaTimeoutError("slow")
     with pytest.raises(PublishFailed):
         s.flush(0.1)
+
+
+@pytest.mark.parametrize(
+    ("raised", "becomes"),
+    [(UnknownError("Future not done"), PublishFailed), (ProducerFencedError(), ProducerFenced)],
+)
+def test_a_kafka_error_raised_by_the_flush_itself_is_translated(raised: KafkaError, becomes: type) -> None:
+    s = sink(delivery="exactly-once", group_instance_id="a")
+    FakeProducer.made[0].raise_on["flush"] = raised
+    with pytest.raises(becomes):
+        s.flush(1.0)
 
 
 def test_transaction_errors_are_translated_and_a_fenced_producer_is_replaced() -> None:

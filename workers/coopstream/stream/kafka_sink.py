@@ -103,6 +103,12 @@ class KafkaSink:
             self._producer.flush(timeout=timeout_s)
         except KafkaTimeoutError as exc:
             raise PublishFailed(f"outputs not acknowledged within {timeout_s:.0f}s: {exc!r}") from exc
+        except _FENCES as exc:
+            raise ProducerFenced(f"producer fenced: {exc!r}") from exc
+        except KafkaError as exc:
+            # kafka-python 3.0.12 can raise from the flush itself when the brokers refuse a batch while it
+            # waits (UnknownError 'Future not done' after a MessageSizeTooLarge): the outputs are unconfirmed
+            raise PublishFailed(f"outputs not acknowledged, the flush failed: {exc!r}") from exc
 
     def begin(self) -> None:
         if self._offsets_unsettled:
