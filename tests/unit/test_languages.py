@@ -100,6 +100,25 @@ def test_spanish_country_forms_and_demonyms(enricher: Enricher) -> None:
     assert {c.code for c in mexico.countries} == {"MX", "GT"}
 
 
+def test_places_introduced_by_a_lower_case_noun(enricher: Enricher) -> None:
+    # names no gazetteer holds: the noun before them is what makes them places
+    es = enrich(
+        enricher,
+        "Las patrullas cruzaron el río Tarumbo y desembarcaron en la bahía de Quilcarí. "
+        "La ayuda llegó a las provincias de Ocobamba, Tarmanta y Villa Querén.",
+        "es",
+    )
+    places = {e.name: e.attributes.get("kind") for e in es.entities if e.type == "location"}
+    assert places["río Tarumbo"] == "water" and places["bahía de Quilcarí"] == "water"
+    assert {"Ocobamba", "Tarmanta", "Villa Querén"} <= places.keys()  # the list after a plural noun continues
+    assert "provincias de Ocobamba" not in places
+    text = "O desfile passou pelos bairros de Vila Aurora e Jardim Sulacap, perto da ilha do Gorgulho."
+    pt = enrich(enricher, text, "pt")
+    assert {"Vila Aurora", "Jardim Sulacap", "ilha do Gorgulho"} <= names(pt, "location")
+    en = enrich(enricher, "The patrol crossed the river Tarumbo near the town.", "en")
+    assert "river Tarumbo" not in names(en, "location")  # English writes its features capitalised
+
+
 def test_rank_words_inside_other_names_name_no_one(enricher: Enricher) -> None:
     text = 'El buque ARA "Contraalmirante Cordero" zarpó de Comodoro Rivadavia rumbo a Cabo Verde.'
     event = enrich(enricher, text, "es")

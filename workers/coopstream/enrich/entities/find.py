@@ -66,4 +66,5 @@ def _local(view: TextView, rules: people.PeopleRules | None, dateline_country: s
         cands += organizations.military_units(view)
         cands += people.contextual(view, rules)
         cands += places.places_in_context(view)
+        cands += places.named_features(view)
     return cands

@@ -7,7 +7,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from coopstream.enrich.entities.candidates import P_CHUNK, P_CONTEXT, P_DATELINE, P_GAZ, P_GAZ_MULTI, Candidate
+from coopstream.enrich.entities.candidates import (
+    P_CHUNK,
+    P_CONTEXT,
+    P_DATELINE,
+    P_GAZ,
+    P_GAZ_MULTI,
+    P_PATTERN,
+    Candidate,
+)
 from coopstream.enrich.entities.view import TextView
 from coopstream.enrich.entities.words import org_strong, place_head, strong_place
 from coopstream.enrich.knowledge.common import Place
@@ -144,6 +152,77 @@ def places_in_context(view: TextView) -> list[Candidate]:
                 )
             )
     return out
+
+
+def named_features(view: TextView) -> list[Candidate]:
+    """Places introduced by a lower-case noun: a natural feature keeps its noun ("río Suchiate",
+    "bahía de Tongoy"); an administrative unit is the name alone ("provincia de Azua", "bairros de
+    Marechal Hermes e Vila Valqueire": a list after a plural noun continues)."""
+    lex = view.pack.lex
+    features, admin = lex.feature_nouns, lex.admin_nouns
+    if not features and not admin:
+        return []
+    toks = view.tokens
+    particles = lex.name_particles
+    out: list[Candidate] = []
+    listed_end, listed_kind = -1, ""  # the end of the last name of an administrative list
+    for chunk in view.chunks:
+        i = chunk.tokens[0].index - 1
+        listing = i > 0 and listed_end >= 0 and (toks[i].text == "," or toks[i].text in lex.coordinators)
+        if listing and toks[i - 1].end == listed_end:  # "provincias de San Cristóbal, Azua y Barahona"
+            parts = _split_on(list(chunk.tokens), lex.coordinators)
+            listed_end = _add_features(view, parts, -1, listed_kind, out, admin=True)
+            continue
+        listed_end = -1
+        if i >= 0 and toks[i].text in particles:  # "de", "del", "de la", "da"
+            i -= 1
+            if i >= 0 and toks[i].text in particles and toks[i].text != toks[i + 1].text:
+                i -= 1
+        if i < 0:
+            continue
+        noun = toks[i].text
+        if noun in features:
+            _add_features(view, [list(chunk.tokens)], toks[i].start, features[noun], out, admin=False)
+        elif noun in admin:
+            parts, listed_kind = _split_on(list(chunk.tokens), lex.coordinators), admin[noun]
+            listed_end = _add_features(view, parts, -1, listed_kind, out, admin=True)
+    return out
+
+
+def _add_features(
+    view: TextView, parts: list[list[Token]], start: int, kind: str, out: list[Candidate], admin: bool
+) -> int:
+    """Candidates for ``parts`` (from ``start`` when the noun belongs to the name); returns the end of
+    the last part taken, -1 when none was."""
+    lex = view.pack.lex
+    last = -1
+    for part in parts:
+        words = [t.text for t in part]
+        if len(words) > 4 or any(w in lex.person_stop or w in lex.not_places for w in words):
+            continue
+        if any(not t.word or len(t.text) == 1 for t in part):
+            continue
+        last = part[-1].end
+        if admin and (part[0].start, part[-1].end) in view.geo_spans:
+            continue  # a place the gazetteer knows: its own candidate has its name and coordinates
+        a = start if start >= 0 else part[0].start
+        country = _country_of(view, part[0].start, part[-1].end)
+        attrs = {"kind": kind, "country": country}
+        out.append(Candidate(a, part[-1].end, "location", view.text[a : part[-1].end], P_PATTERN, attrs))
+    return last
+
+
+def _country_of(view: TextView, start: int, end: int) -> str | None:
+    """The country of the gazetteer name spanning exactly ``start:end``, if any."""
+    for h in view.geo_at(start):
+        if h.end != end:
+            continue
+        for kind, value in h.payloads:
+            if kind == "country":
+                return str(value)
+            if kind == "place" and value.country:
+                return str(value.country)
+    return None
 
 
 def _split_on(toks: list[Token], words: frozenset[str]) -> list[list[Token]]:

@@ -53,6 +53,8 @@ class Lexicon:
     not_places: Words = field(default_factory=_words)
     locative_prepositions: Words = field(default_factory=_words)
     place_nouns: Words = field(default_factory=_words)  # lower-case nouns after a name that make it a place
+    feature_nouns: dict[str, str] = field(default_factory=dict)  # "río Suchiate": noun -> kind, noun in the name
+    admin_nouns: dict[str, str] = field(default_factory=dict)  # "provincia de Azua": noun -> kind of the name
     country_cue_patterns: tuple[str, ...] = ()  # "Republic of {name}": the country, not its namesake
     # operations and events
     conference_heads: Words = field(default_factory=_words)
