@@ -123,6 +123,15 @@ def test_rank_words_inside_other_names_name_no_one(enricher: Enricher) -> None:
     text = 'El buque ARA "Contraalmirante Cordero" zarpó de Comodoro Rivadavia rumbo a Cabo Verde.'
     event = enrich(enricher, text, "es")
     assert not names(event, "person")
+    vessels = {e.name for e in event.entities if e.attributes.get("kind") == "vessel"}
+    assert vessels == {"ARA Contraalmirante Cordero"}
+
+
+def test_a_quoted_ship_name_is_the_ship_not_its_namesake(enricher: Enricher) -> None:
+    event = enrich(enricher, "Participaron la fragata BAP “Callao” y el patrullero ARC 'Almirante Padilla'.", "es")
+    vessels = {e.name for e in event.entities if e.attributes.get("kind") == "vessel"}
+    assert vessels == {"BAP Callao", "ARC Almirante Padilla"}
+    assert not names(event, "location") and not names(event, "person")
 
 
 def test_spanish_themes_and_engagements(enricher: Enricher) -> None:
