@@ -127,6 +127,38 @@ def test_rank_words_inside_other_names_name_no_one(enricher: Enricher) -> None:
     assert vessels == {"ARA Contraalmirante Cordero"}
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "conference", "place"),
+    [
+        (
+            "es",
+            "Los delegados asistieron a la Conferencia Regional de Seguridad Marítima en Montevideo.",
+            "Conferencia Regional de Seguridad Marítima",
+            "Montevideo",
+        ),
+        (
+            "pt",
+            "Os delegados participaram do Simpósio Regional de Defesa Cibernética em Recife.",
+            "Simpósio Regional de Defesa Cibernética",
+            "Recife",
+        ),
+        (
+            "en",
+            "They attended the Regional Maritime Security Conference in Montevideo.",
+            "Regional Maritime Security Conference",
+            "Montevideo",
+        ),
+    ],
+)
+def test_a_conference_is_named_by_its_head_where_the_language_puts_it(
+    enricher: Enricher, language: str, text: str, conference: str, place: str
+) -> None:
+    event = enrich(enricher, text, language)
+    ops = {e.name: e.attributes.get("kind") for e in event.entities if e.type == "operation"}
+    assert ops == {conference: "conference"}
+    assert place in names(event, "location")
+
+
 def test_a_quoted_ship_name_is_the_ship_not_its_namesake(enricher: Enricher) -> None:
     event = enrich(enricher, "Participaron la fragata BAP “Callao” y el patrullero ARC 'Almirante Padilla'.", "es")
     vessels = {e.name for e in event.entities if e.attributes.get("kind") == "vessel"}

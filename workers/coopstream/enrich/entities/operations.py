@@ -6,6 +6,7 @@ import re
 
 from coopstream.enrich.entities.candidates import P_CHUNK, P_PATTERN, Candidate
 from coopstream.enrich.entities.view import TextView
+from coopstream.enrich.entities.words import conference_name
 from coopstream.enrich.knowledge.common import OpInfo
 from coopstream.enrich.tokens import Token
 
@@ -68,8 +69,11 @@ def operation_from_chunk(view: TextView, toks: list[Token]) -> Candidate | None:
             key=op_key(key, lex.articles),
         )
     listed = view.text[max(0, toks[0].start - 2) : toks[0].start] == ", "  # a name cut at a comma is unsure
+    cut = next((i for i, w in enumerate(words) if w in lex.in_connectors), len(words))
+    if 1 < cut < len(words) and conference_name(view.pack, words[:cut]):
+        toks, words = toks[:cut], words[:cut]  # "Conferencia de Ministros ... en Brasilia": the place is not the name
     headed = any(w in lex.org_heads for w in words[:-1])
-    if len(words) >= 2 and words[-1] in lex.conference_heads and not listed and not headed:
+    if len(words) >= 2 and conference_name(view.pack, words) and not listed and not headed:
         key = op_key(" ".join(w for w in words if not w.isdigit()), lex.articles)  # "Regional Maritime Symposium"
         start = toks[1].start if toks[0].is_year else toks[0].start
         return Candidate(

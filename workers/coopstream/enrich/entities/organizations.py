@@ -12,7 +12,7 @@ from coopstream.enrich.entities.candidates import P_ACRONYM, P_CHUNK, P_GAZ, P_G
 from coopstream.enrich.entities.operations import operation_from_chunk
 from coopstream.enrich.entities.places import facility_from_chunk
 from coopstream.enrich.entities.view import TextView
-from coopstream.enrich.entities.words import generic, named, org_head, org_strong, place_head
+from coopstream.enrich.entities.words import conference_name, generic, named, org_head, org_strong, place_head
 from coopstream.enrich.knowledge.common import OrgInfo
 from coopstream.enrich.tokens import Chunk, Token
 
@@ -92,7 +92,7 @@ def acronyms(view: TextView, dateline_country: str | None) -> list[Candidate]:
         known_op = [h.payloads[0] for h in view.ops if h.end == end]
         if known_op:  # "Cutlass Express (CE25)": the acronym names a known exercise
             cand_type, attrs = "operation", {"kind": known_op[0].kind}
-        elif words[-1] in lex.conference_heads:
+        elif conference_name(pack, words):
             cand_type, attrs = "operation", {"kind": "conference"}
         elif after in lex.operation_kind_words and not org_head(pack, words):
             cand_type, attrs = "operation", {"kind": lex.operation_kind_words[after]}

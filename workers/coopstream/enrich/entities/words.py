@@ -33,6 +33,17 @@ def place_head(pack: LanguagePack, words: list[str]) -> bool:
     return False
 
 
+def conference_name(pack: LanguagePack, words: list[str]) -> bool:
+    """Named by a conference head where the language puts it: last in English ("Security Conference"),
+    first where heads open names ("Conferencia de Seguridad", "Mesa Redonda de ...")."""
+    heads = pack.lex.conference_heads
+    if not words:
+        return False
+    if not pack.lex.org_head_first:
+        return words[-1] in heads or " ".join(words[-2:]) in heads
+    return words[0] in heads or " ".join(words[:2]) in heads
+
+
 def strong_place(pack: LanguagePack, words: list[str]) -> bool:
     """ "Krtsanisi National Training Center": a place head after a proper, non-generic word."""
     lex = pack.lex
