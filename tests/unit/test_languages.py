@@ -159,6 +159,13 @@ def test_a_conference_is_named_by_its_head_where_the_language_puts_it(
     assert place in names(event, "location")
 
 
+def test_a_small_town_named_with_nothing_for_it_is_a_namesake(enricher: Enricher) -> None:
+    byline = enrich(enricher, "Por Carla Espinal Ruiz\n\nLos helicópteros regresaron a Honduras.", "es")
+    assert "Espinal" not in names(byline, "location")
+    listed = enrich(enricher, "No norte de Moçambique, os insurgentes atacaram Mocímboa da Praia e Palma.", "pt")
+    assert "Palma" in names(listed, "location")  # after another place in a list, it is one
+
+
 def test_a_quoted_ship_name_is_the_ship_not_its_namesake(enricher: Enricher) -> None:
     event = enrich(enricher, "Participaron la fragata BAP “Callao” y el patrullero ARC 'Almirante Padilla'.", "es")
     vessels = {e.name for e in event.entities if e.attributes.get("kind") == "vessel"}

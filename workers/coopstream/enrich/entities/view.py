@@ -245,6 +245,7 @@ def _supported(text: str, pack: LanguagePack, geo: list[Hit], ranks: list[Hit], 
     locative = pack.lex.locative_prepositions
     out: list[Hit] = []
     prev_place: Place | None = None
+    prev_end = -1  # the end of the last place kept
     for h in geo:
         if rank_mask.contains(h.start, h.end):
             continue
@@ -252,6 +253,7 @@ def _supported(text: str, pack: LanguagePack, geo: list[Hit], ranks: list[Hit], 
         others = tuple(p for p in h.payloads if p[0] != PLACE)
         if not places:
             out.append(h)
+            prev_end = h.end
             continue
         after_city = prev_place is not None and text[h.start - 2 : h.start] == ", " and "." in h.key
         if after_city and not others and all(p.country != prev_place.country for p in places):  # type: ignore[union-attr]
@@ -259,14 +261,25 @@ def _supported(text: str, pack: LanguagePack, geo: list[Hit], ranks: list[Hit], 
         fitting = [p for p in places if p.country in named] or places
         before = text[max(0, h.start - 20) : h.start].split()
         supported = [p for p in fitting if not _small(p) or p.country in named or (before and before[-1] in locative)]
-        if not supported and not others:  # a place of that name, but not the gazetteer's town: no country
-            supported = [Place(fitting[0].name, "place", None, None, None)]
+        if not supported and not others:
+            if " " not in h.key and not _listed_after(text, pack, prev_end, h.start):
+                continue  # one word naming a town with nothing in the text for it: a namesake ("Ana Espinal")
+            supported = [Place(fitting[0].name, "place", None, None, None)]  # "Mocímboa da Praia e Palma"
         if supported == places:
             out.append(h)  # every reading holds: the hit as it was
         else:
             out.append(Hit(h.start, h.end, h.key, others + tuple((PLACE, p) for p in supported)))
         prev_place = supported[0] if supported[0].country else prev_place
+        prev_end = h.end
     return out
+
+
+def _listed_after(text: str, pack: LanguagePack, prev_end: int, start: int) -> bool:
+    """The name follows another place in a list: only ", " or a coordinator between them."""
+    if prev_end < 0 or start - prev_end > 6:
+        return False
+    between = text[prev_end:start].strip()
+    return between == "," or between in pack.lex.coordinators
 
 
 def _small(place: Place) -> bool:
