@@ -166,6 +166,13 @@ def test_a_small_town_named_with_nothing_for_it_is_a_namesake(enricher: Enricher
     assert "Palma" in names(listed, "location")  # after another place in a list, it is one
 
 
+def test_a_place_name_joined_by_a_hyphen_is_part_of_another_name(enricher: Enricher) -> None:
+    event = enrich(enricher, "O voo de Alberto Santos-Dumont em 1906 foi lembrado no Rio de Janeiro.", "pt")
+    assert names(event, "location") == {"Rio de Janeiro"}
+    pair = enrich(enricher, "The U.S.-Peru exercise ended near Dallas-Fort Worth.", "en")
+    assert {"Peru", "Dallas-Fort Worth"} <= names(pair, "location")  # countries and whole names still count
+
+
 def test_a_quoted_ship_name_is_the_ship_not_its_namesake(enricher: Enricher) -> None:
     event = enrich(enricher, "Participaron la fragata BAP “Callao” y el patrullero ARC 'Almirante Padilla'.", "es")
     vessels = {e.name for e in event.entities if e.attributes.get("kind") == "vessel"}

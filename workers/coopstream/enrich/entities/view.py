@@ -255,6 +255,8 @@ def _supported(text: str, pack: LanguagePack, geo: list[Hit], ranks: list[Hit], 
             out.append(h)
             prev_end = h.end
             continue
+        if not others and _hyphened(text, h.start, h.end):
+            continue  # "Alberto Santos-Dumont": a name's part joined by a hyphen, not the place
         after_city = prev_place is not None and text[h.start - 2 : h.start] == ", " and "." in h.key
         if after_city and not others and all(p.country != prev_place.country for p in places):  # type: ignore[union-attr]
             continue  # "Bogotá, D.C.": the city's own district, not a state elsewhere
@@ -272,6 +274,15 @@ def _supported(text: str, pack: LanguagePack, geo: list[Hit], ranks: list[Hit], 
         prev_place = supported[0] if supported[0].country else prev_place
         prev_end = h.end
     return out
+
+
+def _hyphened(text: str, start: int, end: int) -> bool:
+    """Joined by a hyphen to a capitalised word on either side ("Santos-Dumont", "Smith-Lima")."""
+    after = text[end : end + 2]
+    before = text[max(0, start - 2) : start]
+    return (len(after) == 2 and after[0] == "-" and after[1].isupper()) or (
+        len(before) == 2 and before[1] == "-" and before[0].isalpha()
+    )
 
 
 def _listed_after(text: str, pack: LanguagePack, prev_end: int, start: int) -> bool:
