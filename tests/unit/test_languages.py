@@ -173,6 +173,19 @@ def test_a_place_name_joined_by_a_hyphen_is_part_of_another_name(enricher: Enric
     assert {"Peru", "Dallas-Fort Worth"} <= names(pair, "location")  # countries and whole names still count
 
 
+def test_an_operation_named_after_a_lower_case_noun(enricher: Enricher) -> None:
+    es = enrich(enricher, "Durante la operación Escudo Andino, la Armada apoyó la iniciativa Mujeres, Paz y Seguridad.", "es")
+    assert {e.name: e.attributes.get("kind") for e in es.entities if e.type == "operation"} == {
+        "Escudo Andino": "operation"
+    }  # the agenda the comma cuts is no operation
+    pt = enrich(enricher, "A fragata integrará o exercício Tridente Azul 2026 da Marinha Portuguesa.", "pt")
+    ops = [e for e in pt.entities if e.type == "operation"]
+    assert [(e.name, e.attributes.get("kind"), e.attributes.get("year")) for e in ops] == [
+        ("Tridente Azul 2026", "exercise", 2026)
+    ]
+    assert "Marinha Portuguesa" in names(pt, "organization")
+
+
 def test_a_quoted_ship_name_is_the_ship_not_its_namesake(enricher: Enricher) -> None:
     event = enrich(enricher, "Participaron la fragata BAP “Callao” y el patrullero ARC 'Almirante Padilla'.", "es")
     vessels = {e.name for e in event.entities if e.attributes.get("kind") == "vessel"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from coopstream.enrich.entities import grouping, organizations, people, places
 from coopstream.enrich.entities.candidates import Candidate, keep, resolve
 from coopstream.enrich.entities.found import Found
-from coopstream.enrich.entities.operations import known_operations
+from coopstream.enrich.entities.operations import known_operations, named_after_noun
 from coopstream.enrich.entities.places import DatelineInfo
 from coopstream.enrich.entities.vessels import vessels
 from coopstream.enrich.entities.view import Matches, TextView, match_names, read_window, windows
@@ -64,6 +64,7 @@ def _local(view: TextView, rules: people.PeopleRules | None, dateline_country: s
     if rules is not None:
         cands += organizations.chunk_names(view)
         cands += organizations.military_units(view)
+        cands += named_after_noun(view)
         cands += people.contextual(view, rules)
         cands += places.places_in_context(view)
         cands += places.named_features(view)

@@ -6,7 +6,7 @@ import re
 
 from coopstream.enrich.entities.candidates import P_CHUNK, P_PATTERN, Candidate
 from coopstream.enrich.entities.view import TextView
-from coopstream.enrich.entities.words import conference_name
+from coopstream.enrich.entities.words import conference_name, org_strong
 from coopstream.enrich.knowledge.common import OpInfo
 from coopstream.enrich.tokens import Token
 
@@ -46,6 +46,41 @@ def known_operations(view: TextView) -> list[Candidate]:
                 key=op_key(op.name, articles),
             )
         )
+    return out
+
+
+def named_after_noun(view: TextView) -> list[Candidate]:
+    """ "la operación Escudo Andino", "a iniciativa Mar Aberto": a lower-case noun of the language
+    names the kind, the capitalised name after it is the operation (the noun is not part of it)."""
+    pack = view.pack
+    lex = pack.lex
+    nouns = lex.operation_nouns
+    if not nouns:
+        return []
+    toks, text = view.tokens, view.text
+    out: list[Candidate] = []
+    for chunk in view.chunks:
+        i = chunk.tokens[0].index - 1
+        if i < 0 or toks[i].text not in nouns or text[toks[i].end : chunk.start] != " ":
+            continue
+        part = list(chunk.tokens)
+        cut = next((k for k, t in enumerate(part) if t.text in lex.in_connectors or t.text in lex.connectors), None)
+        if cut is not None and cut > 0 and not part[-1].is_year:
+            part = part[:cut]  # "iniciativa Mar Aberto da Marinha": the name stops before its owner
+        while part and part[-1].text in lex.connectors:
+            part.pop()
+        words = [t.text for t in part]
+        if not words or len(words) > 5 or part[0].start in view.rank_starts:
+            continue  # "la misión General ...": a rank, a person follows
+        if (part[0].start, part[-1].end) in view.geo_spans or org_strong(pack, words):
+            continue  # "la misión Perú", "el ejercicio Armada de Chile": a place or an institution
+        start, end = part[0].start, part[-1].end
+        if end == chunk.end and text[end : end + 2] == ", " and text[end + 2 : end + 3].isupper():
+            continue  # "la iniciativa Mujeres, Paz y Seguridad": a name the comma cuts is unsure
+        year = int(words[-1]) if part[-1].is_year else None
+        key = op_key(" ".join(w for w in words if not w.isdigit()), lex.articles)
+        attrs = {"kind": nouns[toks[i].text], "year": year}
+        out.append(Candidate(start, end, "operation", text[start:end], P_PATTERN, attrs, key=key))
     return out
 
 

@@ -61,6 +61,7 @@ class Lexicon:
     operation_prefixes: dict[str, str] = field(default_factory=dict)  # prefix word -> kind
     operation_prefixes_in_name: Words = field(default_factory=_words)  # prefixes that stay in the name
     operation_cues: Words = field(default_factory=_words)
+    operation_nouns: dict[str, str] = field(default_factory=dict)  # "la operación Martillo": noun -> kind
     operation_kind_words: dict[str, str] = field(default_factory=dict)  # "(JWC) exercise" -> kind
     vessel_words: tuple[str, ...] = ()
     # people
