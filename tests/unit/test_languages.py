@@ -174,7 +174,8 @@ def test_a_place_name_joined_by_a_hyphen_is_part_of_another_name(enricher: Enric
 
 
 def test_an_operation_named_after_a_lower_case_noun(enricher: Enricher) -> None:
-    es = enrich(enricher, "Durante la operación Escudo Andino, la Armada apoyó la iniciativa Mujeres, Paz y Seguridad.", "es")
+    text = "Durante la operación Escudo Andino, la Armada apoyó la iniciativa Mujeres, Paz y Seguridad."
+    es = enrich(enricher, text, "es")
     assert {e.name: e.attributes.get("kind") for e in es.entities if e.type == "operation"} == {
         "Escudo Andino": "operation"
     }  # the agenda the comma cuts is no operation
