@@ -187,6 +187,17 @@ def test_an_operation_named_after_a_lower_case_noun(enricher: Enricher) -> None:
     assert "Marinha Portuguesa" in names(pt, "organization")
 
 
+def test_spanish_institution_names_open_at_their_head(enricher: Enricher) -> None:
+    text = (
+        "Un avión P-3C Orion de la Aviación Naval apoyó la patrulla, coordinada por el Estado Mayor Conjunto "
+        "de las Fuerzas Armadas. La jefa del Estado Mayor del ejercicio habló con el mayor Luis Pérez."
+    )
+    orgs = names(enrich(enricher, text, "es"), "organization")
+    assert {"Aviación Naval", "Estado Mayor Conjunto de las Fuerzas Armadas"} <= orgs
+    assert "Estado Mayor" not in orgs  # the short form alone is generic
+    assert not any(o.startswith("P-3C") for o in orgs)
+
+
 def test_a_quoted_ship_name_is_the_ship_not_its_namesake(enricher: Enricher) -> None:
     event = enrich(enricher, "Participaron la fragata BAP “Callao” y el patrullero ARC 'Almirante Padilla'.", "es")
     vessels = {e.name for e in event.entities if e.attributes.get("kind") == "vessel"}

@@ -347,6 +347,13 @@ def _classify(view: TextView, toks: list[Token], out: list[Candidate]) -> None:
         return
     if org_strong(pack, words) and not generic(pack, words):
         out.append(Candidate(start, end, "organization", view.text[start:end], P_CHUNK, {}))
+    elif lex.org_head_first:  # "P-3C Orion de la Aviación Naval": the name opens at its head
+        links = lex.connectors
+        k = next((k for k in range(1, len(toks)) if toks[k - 1].text in links and org_head(pack, words[k:])), 0)
+        while 0 < k < len(toks) and toks[k].text in lex.connectors:
+            k += 1
+        if 0 < k < len(toks):
+            _classify(view, toks[k:], out)
 
 
 def _cut_designators(toks: list[Token], heads: frozenset[str]) -> list[Token]:
@@ -369,5 +376,8 @@ def _cut_trailing_dates(view: TextView, toks: list[Token]) -> list[Token]:
     lex = view.pack.lex
     for i, t in enumerate(toks):
         if t.text in lex.connectors and i + 1 < len(toks) and toks[i + 1].text in lex.not_places:
-            return toks[:i]
+            nxt = toks[i + 1]
+            if nxt.text not in lex.org_heads or any(h.start == nxt.start for h in view.orgs):
+                return toks[:i]  # a day, or a known body of its own ("Iniciativa ... del Comando Sur")
+            # else "Estado Mayor Conjunto de las Fuerzas Armadas": the name goes on
     return toks

@@ -48,7 +48,7 @@ def match_names(text: str, pack: LanguagePack, knowledge: Knowledge) -> Matches:
     hits = pack.find_kinds(text)
     geo = _geo(hits)
     geo = _resolve_ambiguous(text, pack, geo)
-    ranks = longest(hits.get(RANK, []))
+    ranks = [h for h in longest(hits.get(RANK, [])) if not _blocked(text, pack, h.start)]
     geo = sorted(_supported(text, pack, geo, ranks, hits.get(ORG, [])), key=lambda h: (h.start, h.end))
     lists = {
         "geo": geo,
@@ -221,6 +221,15 @@ def _resolve_ambiguous(text: str, pack: LanguagePack, geo: list[Hit]) -> list[Hi
         places = [p for p in h.payloads if p[0] == PLACE and p[1].country == amb.otherwise.country]
         out.append(Hit(h.start, h.end, h.key, tuple(places) or ((PLACE, amb.otherwise),)))
     return out
+
+
+def _blocked(text: str, pack: LanguagePack, start: int) -> bool:
+    """A rank word that a name's word before it makes part of that name ("Estado Mayor")."""
+    blockers = pack.lex.rank_blockers
+    if not blockers or start < 2 or text[start - 1] != " ":
+        return False
+    before = text[max(0, start - 24) : start - 1].rsplit(" ", 1)[-1]
+    return before in blockers
 
 
 SMALL_PLACE = 500_000  # a town below this many inhabitants is named as a place only with support
