@@ -198,6 +198,30 @@ def test_spanish_institution_names_open_at_their_head(enricher: Enricher) -> Non
     assert not any(o.startswith("P-3C") for o in orgs)
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "units"),
+    [
+        (
+            "es",
+            "Llegaron el 1.er Batallón del 228.º Regimiento de Aviación y la 3.ª Brigada.",
+            {"1.er Batallón del 228.º Regimiento de Aviación", "3.ª Brigada"},
+        ),
+        ("es", "Firmaron en las instalaciones de la 36/a. Zona Militar.", {"36/a. Zona Militar"}),
+        (
+            "pt",
+            "Chegaram o 1.º Batalhão de Infantaria e a 2ª Divisão de Exército.",
+            {"1.º Batalhão de Infantaria", "2ª Divisão de Exército"},
+        ),
+    ],
+)
+def test_units_named_with_an_abbreviated_ordinal(enricher: Enricher, language: str, text: str, units: set[str]) -> None:
+    event = enrich(enricher, text, language)
+    assert names(event, "organization") == units
+    for e in event.entities:
+        for m in e.mentions:
+            assert text[m.start : m.end] == m.text
+
+
 def test_a_quoted_ship_name_is_the_ship_not_its_namesake(enricher: Enricher) -> None:
     event = enrich(enricher, "Participaron la fragata BAP “Callao” y el patrullero ARC 'Almirante Padilla'.", "es")
     vessels = {e.name for e in event.entities if e.attributes.get("kind") == "vessel"}

@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 
 # initialisms (U.S.), words with inner hyphens or apostrophes (d'Ivoire, Asante-Boateng), single punctuation
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-–]\w+|'(?!s\b)\w+)*|[^\w\s]")
+# and abbreviated ordinals written with a dot or a slash (1.er, 228.º, 3.ª, 36/a.)
+_TOKEN = re.compile(
+    r"(?:[A-Z]\.){2,}|\d+(?:\.(?:er|os?|as?|[º°ª])|/[ao]\.)(?![\w.])|\w+(?:[-–]\w+|'(?!s\b)\w+)*|[^\w\s]"
+)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 def ordinal_pattern(suffixes: list[str] | tuple[str, ...]) -> re.Pattern[str]:
     """Ordinals ("4th", "2d", "1º") count as capitalised words inside names."""
     alternation = "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
-    return re.compile(rf"^\d+(?:{alternation})$" if suffixes else r"^(?!)")
+    return re.compile(rf"^\d+[./]?(?:{alternation})\.?$" if suffixes else r"^(?!)")
 
 
 class Token:
