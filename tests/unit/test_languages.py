@@ -222,6 +222,15 @@ def test_units_named_with_an_abbreviated_ordinal(enricher: Enricher, language: s
             assert text[m.start : m.end] == m.text
 
 
+def test_a_lone_word_and_an_article_after_the_coordinator_make_two_phrases(enricher: Enricher) -> None:
+    text = "Reuniu-se com responsáveis do Governo e das Forças Armadas Angolanas em Luanda."
+    orgs = [e for e in enrich(enricher, text, "pt").entities if e.type == "organization"]
+    assert [[m.text for m in e.mentions] for e in orgs] == [["Forças Armadas Angolanas"]]
+    both = "Visitou o Ministério da Defesa Nacional e a Marinha de Guerra Angolana."
+    two = {"Ministério da Defesa Nacional", "Marinha de Guerra Angolana"}
+    assert names(enrich(enricher, both, "pt"), "organization") == two
+
+
 def test_a_quoted_ship_name_is_the_ship_not_its_namesake(enricher: Enricher) -> None:
     event = enrich(enricher, "Participaron la fragata BAP “Callao” y el patrullero ARC 'Almirante Padilla'.", "es")
     vessels = {e.name for e in event.entities if e.attributes.get("kind") == "vessel"}

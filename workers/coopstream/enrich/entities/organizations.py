@@ -309,7 +309,9 @@ def split_dual(view: TextView, toks: list[Token]) -> list[list[Token]]:
         lw, rw = [x.text for x in left], [x.text for x in right]
         # "U.S. Navy Seabees and Australian Army": a unit's members on the left count as a name
         left_named = named(pack, lw) or (len(lw) > 1 and org_head(pack, lw) and lw[-1].endswith("s"))
-        if right and left_named and named(pack, rw):
+        # "do Governo e das Forças Armadas Angolanas": one word, then an article after the coordinator
+        lone = len(lw) == 1 and j > i + 1 and org_strong(pack, rw)
+        if right and (left_named or lone) and named(pack, rw):
             return [left, *split_dual(view, right)]
     return [toks]
 
