@@ -89,3 +89,16 @@ def test_georgia_the_state_and_georgia_the_country(enricher: Enricher) -> None:
 def test_common_nouns_are_not_entities(enricher: Enricher) -> None:
     ev = enrich_text(enricher, "The minister met senior leaders of the region to discuss the partnership.")
     assert ev.entities == []
+
+
+def test_a_place_name_that_names_a_disease_or_an_adjective_is_no_place(enricher: Enricher) -> None:
+    ev = enrich_text(
+        enricher,
+        "Researchers in Kenya studied Rift Valley fever. Officials tightened controls at Mexico's Pacific "
+        "ports, then the patrol sailed in the Pacific.",
+    )
+    places = _by_type(ev, "location")
+    assert "Rift Valley" not in places
+    assert {"Kenya", "Mexico", "Pacific"} <= places.keys()
+    pacific = next(e for e in ev.entities if e.name == "Pacific")
+    assert [m.text for m in pacific.mentions] == ["Pacific"]  # the sea sailed in, not the ports' adjective

@@ -66,9 +66,13 @@ def _adjective(view: TextView, start: int, end: int) -> bool:
     lex = view.pack.lex
     after = _NEXT_LOWER.match(view.text, end, end + 20)
     before = view.text[max(0, start - 6) : start].split()
-    if after is None or after.group(1) not in lex.adjectival_followers:
+    if after is None:
         return False
-    return bool(before) and before[-1] in lex.articles
+    if after.group(1) in lex.naming_followers:
+        return True
+    if after.group(1) not in lex.adjectival_followers:
+        return False
+    return bool(before) and (before[-1] in lex.articles or before[-1].endswith(("'s", "’s")))
 
 
 _NEXT_LOWER = re.compile(r" ([^\W\d_A-Z][^\W\d_]*)")
@@ -107,6 +111,9 @@ def facility_from_chunk(view: TextView, toks: list[Token], start: int, end: int)
     words = [t.text for t in toks]
     pack = view.pack
     if len(words) > 1 and place_head(pack, words) and (not org_strong(pack, words) or strong_place(pack, words)):
+        after = _NEXT_LOWER.match(view.text, end, end + 20)
+        if after is not None and after.group(1) in pack.lex.naming_followers:
+            return None  # "Rift Valley fever": the name of a disease
         return Candidate(start, end, "location", view.text[start:end], P_CHUNK, {"kind": "facility", "country": None})
     return None
 

@@ -44,7 +44,8 @@ class Lexicon:
     head_links: Words = field(default_factory=_words)  # "<Head> of the <Name>"
     segment_breaks: Words = field(default_factory=_words)  # words that end a name's core ("of", "for")
     chunk_strip_leading: Words = field(default_factory=_words)
-    adjectival_followers: Words = field(default_factory=_words)
+    adjectival_followers: Words = field(default_factory=_words)  # "the Pacific coast": after an article
+    naming_followers: Words = field(default_factory=_words)  # "Rift Valley fever": a place naming something else
     function_words: Words = field(default_factory=_words)
     # places
     place_heads_after: Words = field(default_factory=_words)
