@@ -231,6 +231,14 @@ def test_a_lone_word_and_an_article_after_the_coordinator_make_two_phrases(enric
     assert names(enrich(enricher, both, "pt"), "organization") == two
 
 
+def test_the_acronym_of_a_post_is_not_the_staffs(enricher: Enricher) -> None:
+    text = "O Chefe do Estado-Maior-General das Forças Armadas (CEMGFA), almirante Rui Nogueira, falou."
+    event = enrich(enricher, text, "pt")
+    orgs = {e.name: e.attributes for e in event.entities if e.type == "organization"}
+    assert list(orgs) == ["Estado-Maior-General das Forças Armadas"]
+    assert orgs["Estado-Maior-General das Forças Armadas"].get("acronym") != "CEMGFA"
+
+
 def test_a_quoted_ship_name_is_the_ship_not_its_namesake(enricher: Enricher) -> None:
     event = enrich(enricher, "Participaron la fragata BAP “Callao” y el patrullero ARC 'Almirante Padilla'.", "es")
     vessels = {e.name for e in event.entities if e.attributes.get("kind") == "vessel"}

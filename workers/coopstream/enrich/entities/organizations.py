@@ -202,9 +202,11 @@ def strip_leading(view: TextView, toks: list[Token]) -> list[Token]:
 
 def _after_leading_title(view: TextView, chunk: Chunk) -> list[Token]:
     """The chunk less a title that opens it ("Jefe del Comando Conjunto ..." -> "Comando Conjunto ...")."""
-    i = bisect_left(view.title_starts, chunk.start)
-    if i < len(view.title_starts) and view.title_starts[i] == chunk.start:
-        end = max(e for s, e in view.title_spans[i:] if s == chunk.start)
+    lead = strip_leading(view, list(chunk.tokens))  # "O Chefe do ...": a capitalised article first
+    first = lead[0].start if lead else chunk.start
+    i = bisect_left(view.title_starts, first)
+    if i < len(view.title_starts) and view.title_starts[i] == first:
+        end = max(e for s, e in view.title_spans[i:] if s == first)
         return [t for t in chunk.tokens if t.start >= end]
     return list(chunk.tokens)
 
