@@ -25,7 +25,9 @@ pytestmark = pytest.mark.faults
 
 SEED = 20251126
 KILLS = 10
-ARTICLES = 2000
+ARTICLES = 2000  # published at the start; more are added in waves so a fast worker never runs dry
+WAVE = 1000
+LOW_WATER = 800  # published but not yet committed, below which the next wave goes out before a kill
 PARTITIONS = 6
 BATCH = 50
 
@@ -36,31 +38,43 @@ def _progressing(worker: WorkerProcess) -> bool:
     return metric(worker, "coopstream_records_consumed_total") > 0
 
 
-def _crash_run(stack: Stack, delivery: str) -> list[float]:
-    """Publish, then kill the worker KILLS times at random moments and restart it; return the recovery times."""
+def _publish(stack: Stack, start: int, count: int) -> int:
+    """Publish articles ``start`` .. ``start + count - 1``; return how many are published in all."""
+    articles = many_articles(stack.uid, start + count)[start:]
+    produce_positions(stack.bootstrap, stack.raw, article_records(articles))
+    return start + count
+
+
+def _crash_run(stack: Stack, delivery: str) -> tuple[list[float], int]:
+    """Publish, then kill the worker KILLS times at random moments and restart it.
+
+    Returns the recovery times and how many articles were published (a wave is added whenever the
+    backlog runs low, so every kill lands in mid-stream however fast the worker is)."""
     stack.partitions = PARTITIONS
     stack.create_topics()
-    produce_positions(stack.bootstrap, stack.raw, article_records(many_articles(stack.uid, ARTICLES)))
+    published = _publish(stack, 0, ARTICLES)
     rng = random.Random(SEED)
     settings = {"group_instance_id": "crash-pod", "batch_size": str(BATCH), "delivery": delivery}
     worker = stack.worker("crash-00", **settings)
     wait_for(lambda: _progressing(worker), 60, "the first batch")
     recoveries: list[float] = []
     for kill in range(1, KILLS + 1):
+        if published - committed_total(stack) < LOW_WATER:
+            published = _publish(stack, published, WAVE)
         time.sleep(rng.uniform(0.2, 2.0))
-        assert committed_total(stack) < ARTICLES, f"the stream ended before kill {kill}: make it longer"
+        assert committed_total(stack) < published, f"the stream ended before kill {kill}: make the waves larger"
         assert worker.kill() == -9
         worker = stack.worker(f"crash-{kill:02d}", wait=False, **settings)
         recoveries.append(wait_for(lambda w=worker: _progressing(w), 60, f"progress after kill {kill}", every=0.05))
-    wait_for(lambda: committed_total(stack) >= ARTICLES, 180, "every input record to be committed", every=0.5)
+    wait_for(lambda: committed_total(stack) >= published, 180, "every input record to be committed", every=0.5)
     assert worker.alive(), worker.log_tail()
-    return recoveries
+    return recoveries, published
 
 
 def test_sigkill_at_least_once_loses_nothing_and_repeats_at_most_a_batch_per_kill(fault_stack: Stack) -> None:
     stack = fault_stack
-    recoveries = _crash_run(stack, "at-least-once")
-    expected = {f"{stack.uid}-{i:05d}" for i in range(ARTICLES)}
+    recoveries, published = _crash_run(stack, "at-least-once")
+    expected = {f"{stack.uid}-{i:05d}" for i in range(published)}
     events = read_to_end(stack.bootstrap, [stack.enriched])
     letters = read_to_end(stack.bootstrap, [stack.dlq])
     outcome = Outcome.of(expected, ids_of(events))
@@ -70,7 +84,7 @@ def test_sigkill_at_least_once_loses_nothing_and_repeats_at_most_a_batch_per_kil
             "crash: SIGKILL the worker at random moments",
             "at-least-once",
             KILLS,
-            ARTICLES,
+            published,
             outcome.records_out + len(letters),
             len(outcome.lost),
             outcome.duplicated,
@@ -88,8 +102,8 @@ def test_sigkill_at_least_once_loses_nothing_and_repeats_at_most_a_batch_per_kil
 
 def test_sigkill_exactly_once_shows_no_duplicate_and_no_aborted_record(fault_stack: Stack) -> None:
     stack = fault_stack
-    recoveries = _crash_run(stack, "exactly-once")
-    expected = {f"{stack.uid}-{i:05d}" for i in range(ARTICLES)}
+    recoveries, published = _crash_run(stack, "exactly-once")
+    expected = {f"{stack.uid}-{i:05d}" for i in range(published)}
     committed = read_to_end(stack.bootstrap, [stack.enriched, stack.engagements])
     everything = read_to_end(stack.bootstrap, [stack.enriched, stack.engagements], isolation="read_uncommitted")
     events = [m for m in committed if m.topic == stack.enriched]
@@ -103,7 +117,7 @@ def test_sigkill_exactly_once_shows_no_duplicate_and_no_aborted_record(fault_sta
             "crash: SIGKILL the worker at random moments",
             "exactly-once",
             KILLS,
-            ARTICLES,
+            published,
             outcome.records_out,
             len(outcome.lost),
             outcome.duplicated,
