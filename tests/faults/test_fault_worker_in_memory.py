@@ -12,6 +12,7 @@ import pytest
 from coopstream.config import Settings
 from coopstream.errors import PublishFailed, TransactionFailed
 from coopstream.exits import EXIT_OK, EXIT_PUBLISH_FAILED
+from coopstream.processing import InProcess
 from coopstream.schemas import EnrichedEvent, RawArticle
 from coopstream.step import RecordStep
 from coopstream.stream import worker as worker_module
@@ -28,7 +29,6 @@ def _slow_rig(revoke: int | None = None, **settings: str) -> Any:
     """A rig whose articles saying SLOW take 0.35 s; the first of them revokes partition ``revoke`` meanwhile."""
     r = support.rig(partitions=2, **settings)
     r.worker.keep_alive_every_s = 0.05
-    r.worker.offload_from_bytes = 0  # every record on the helper thread, as a large one would be
 
     def enrich(article: RawArticle, processed_at: str) -> EnrichedEvent:
         if "SLOW" in article.text:
@@ -39,7 +39,10 @@ def _slow_rig(revoke: int | None = None, **settings: str) -> Any:
         event: EnrichedEvent = support.fake_enrich(article, processed_at)
         return event
 
-    r.worker.processor = RecordStep(enrich, support.TOPICS, 2048, clock=lambda: "2026-01-01T00:00:00Z")
+    inline = InProcess(RecordStep(enrich, support.TOPICS, 2048, clock=lambda: "2026-01-01T00:00:00Z"))
+    inline.keep_alive_every_s = 0.05
+    inline.offload_from_bytes = 0  # every record on the helper thread, as a large one would be
+    r.worker.processing = inline
     r.source.append(support.article("slow", text="SLOW soldiers trained together."), key=b"slow", partition=0)
     r.source.append(support.article("quick"), key=b"quick", partition=1)
     return r

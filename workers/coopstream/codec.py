@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from coopstream import __version__
@@ -31,6 +32,16 @@ def decode_article(value: bytes | None, max_bytes: int = DEFAULT_MAX_BYTES) -> R
     if len(value) > max_bytes:
         raise OversizeRecord(f"record is {len(value)} bytes, over the limit of {max_bytes}")
     try:
+        # the fast path: orjson rejects invalid UTF-8 and lone surrogates itself, so a value it accepts needs no
+        # scan of its characters; whatever it rejects takes the path below, which names the reason
+        data = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        if isinstance(data, dict):
+            _check_depth(data)
+            return _validate(data)
+    try:
         text = value.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DecodeError(f"value is not valid UTF-8: {exc}", kind="invalid_utf8") from exc
@@ -49,6 +60,10 @@ def parse_article(text: str) -> RawArticle:
     if not isinstance(data, dict):
         raise InvalidArticle(f"JSON {type(data).__name__} where an object was expected")
     _reject_surrogates(data)
+    return _validate(data)
+
+
+def _validate(data: dict[str, Any]) -> RawArticle:
     try:
         return RawArticle.model_validate(data)
     except ValidationError as exc:
@@ -76,6 +91,19 @@ def _reject_surrogates(data: dict[str, Any]) -> None:
             stack.extend((v, depth + 1) for v in value.values())
         elif isinstance(value, list):
             stack.extend((v, depth + 1) for v in value)
+
+
+def _check_depth(data: dict[str, Any]) -> None:
+    """Nesting past a sane depth is refused (the strings need no scan: the fast decoder checked them)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            raise InvalidArticle(f"value nested more than {_MAX_DEPTH} levels deep")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values() if isinstance(v, dict | list))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value if isinstance(v, dict | list))
 
 
 def _summarise(exc: ValidationError) -> str:

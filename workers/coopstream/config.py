@@ -70,6 +70,18 @@ class Settings(BaseSettings):
     session_timeout_ms: int = Field(45000, ge=6000, description="Kafka session.timeout.ms")
     drain_timeout_s: float = Field(25.0, gt=0, le=600, description="bound on draining at shutdown or revoke")
     max_record_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="larger records go to the dead-letter topic")
+    # enrichment processes
+    enrich_processes: str = Field(
+        "1",
+        description="processes that enrich the records of a batch in parallel: 1 (in the worker's own process), "
+        "N (child processes), or auto (the cores the container may use)",
+    )
+    record_timeout_s: float = Field(
+        60.0,
+        gt=0,
+        le=3600,
+        description="with enrichment processes, a record enriched for longer is dead-lettered (reason timeout)",
+    )
     # topics create
     topic_partitions: int = Field(6, ge=1, le=10000, description="partitions of created topics")
     topic_replication: int = Field(1, ge=1, le=32, description="replication factor of created topics")
@@ -120,6 +132,14 @@ class Settings(BaseSettings):
             if not host or "/" in host or not port.isdigit() or not 0 < int(port) < 65536:
                 raise ValueError(f"{part.strip()!r} is not host:port")
         return v
+
+    @field_validator("enrich_processes")
+    @classmethod
+    def _processes(cls, v: str) -> str:
+        v = str(v).strip().lower()
+        if v == "auto" or (v.isdigit() and 1 <= int(v) <= 64):
+            return v if v == "auto" else str(int(v))
+        raise ValueError(f"{v!r} is neither a number of processes from 1 to 64 nor auto")
 
     @field_validator("knowledge_dir")
     @classmethod

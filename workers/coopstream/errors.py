@@ -7,7 +7,9 @@
     │   ├── DecodeError          not UTF-8, not JSON, a lone surrogate, empty
     │   ├── InvalidArticle       JSON of the wrong shape (not an object, missing text, wrong types, ...)
     │   ├── OversizeRecord       over the configured size limit
-    │   └── EnrichmentFailed     the enrichment raised: a bug, kept from becoming a poison pill
+    │   ├── EnrichmentFailed     the enrichment raised: a bug, kept from becoming a poison pill
+    │   ├── RecordTimeout        the enrichment ran past COOPSTREAM_RECORD_TIMEOUT_S (its process was killed)
+    │   └── EnrichmentCrashed    the enrichment process died on the record, twice
     ├── StreamError              the broker side failed
     │   ├── BrokerUnreachable    no bootstrap server answered at start-up (address and cause named)
     │   ├── LoginRefused         the brokers refused the TLS handshake or the SASL login
@@ -47,6 +49,17 @@ class RecordError(CoopstreamError):
 
     kind = "invalid_record"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled with its kind (the outcome of a record crosses from an enrichment process to the worker)."""
+        return (_rebuild_record_error, (type(self), str(self), self.kind))
+
+
+def _rebuild_record_error(cls: type[RecordError], message: str, kind: str) -> RecordError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.kind = kind
+    return error
+
 
 class DecodeError(RecordError):
     def __init__(self, message: str, kind: str = "invalid_json") -> None:
@@ -64,6 +77,14 @@ class OversizeRecord(RecordError):
 
 class EnrichmentFailed(RecordError):
     kind = "enrichment_error"
+
+
+class RecordTimeout(RecordError):
+    kind = "timeout"
+
+
+class EnrichmentCrashed(RecordError):
+    kind = "enrichment_crashed"
 
 
 class StreamError(CoopstreamError):

@@ -8,6 +8,7 @@ settings): the only seam to change for another implementation of the core.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,13 +50,38 @@ class Topics:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What became of one record: its messages, and the event or the error behind them."""
+    """What became of one record: its messages, the error behind a dead letter, and what the metrics count.
+
+    It holds no event object, only its bytes and a summary, so that it crosses cheaply from an
+    enrichment process (``coopstream.processing``) to the worker."""
 
     record: Record
     messages: tuple[Outgoing, ...]
     article_id: str | None = None
-    event: EnrichedEvent | None = None
     error: RecordError | None = None
+    themes: tuple[str, ...] = ()
+    entity_types: tuple[str, ...] = ()
+    language: str | None = None  # the knowledge's language; None for a dead letter
+    seconds: float = 0.0  # the time the record step took
+
+    @classmethod
+    def enriched(cls, record: Record, event: EnrichedEvent, topics: Topics, seconds: float) -> Outcome:
+        return cls(
+            record,
+            event_messages(event, topics),
+            event.article_id,
+            themes=tuple(t.id for t in event.themes),
+            entity_types=tuple(e.type for e in event.entities),
+            language=event.provenance.knowledge_language or "none",
+            seconds=seconds,
+        )
+
+
+def letter_outcome(
+    record: Record, error: RecordError, topics: Topics, article_id: str | None = None, seconds: float = 0.0
+) -> Outcome:
+    """The outcome of a record that failed: its dead letter (the caller logs it, with where the record came from)."""
+    return Outcome(record, (dead_letter_message(error, record, topics),), article_id, error, seconds=seconds)
 
 
 class RecordStep:
@@ -71,35 +97,37 @@ class RecordStep:
 
     def handle(self, record: Record) -> Outcome:
         article_id: str | None = None
+        started = time.perf_counter()
         try:
             article = decode_article(record.value, self.max_record_bytes)
             article_id = article.id
             event = self._enrich(article, self._clock())
-            return Outcome(record, event_messages(event, self.topics), article_id, event)
+            return Outcome.enriched(record, event, self.topics, time.perf_counter() - started)
         except Exception as exc:
             if on_error(exc, record) is not Action.DEAD_LETTER:  # the one decision about this failure
                 raise
             error = exc if isinstance(exc, RecordError) else _enrichment_failed(exc)
-            log.warning("record dead-lettered", reason=error.kind, error=str(error)[:300], article_id=article_id)
-            return Outcome(record, (self.dead_letter(error, record),), article_id, error=error)
+            return letter_outcome(record, error, self.topics, article_id, time.perf_counter() - started)
 
-    def dead_letter(self, error: RecordError, record: Record) -> Outgoing:
-        letter = dead_letter(
-            error,
-            record.value,
-            key=record.key,
-            headers=list(record.headers),
-            topic=record.topic,
-            partition=None if record.partition == NO_PARTITION else record.partition,
-            offset=record.offset,
-            timestamp_ms=record.timestamp_ms,
-        )
-        headers = (
-            ("schema_version", letter.schema_version.encode()),
-            ("content-type", JSON),
-            ("error_kind", error.kind.encode()),
-        )
-        return Outgoing(Kind.DEAD_LETTER, self.topics.dlq, record.key, letter.model_dump_json().encode(), headers)
+
+def dead_letter_message(error: RecordError, record: Record, topics: Topics) -> Outgoing:
+    """The dead-letter message of ``record``: its bytes, where it came from, and ``error``."""
+    letter = dead_letter(
+        error,
+        record.value,
+        key=record.key,
+        headers=list(record.headers),
+        topic=record.topic,
+        partition=None if record.partition == NO_PARTITION else record.partition,
+        offset=record.offset,
+        timestamp_ms=record.timestamp_ms,
+    )
+    headers = (
+        ("schema_version", letter.schema_version.encode()),
+        ("content-type", JSON),
+        ("error_kind", error.kind.encode()),
+    )
+    return Outgoing(Kind.DEAD_LETTER, topics.dlq, record.key, letter.model_dump_json().encode(), headers)
 
 
 def event_messages(event: EnrichedEvent, topics: Topics) -> tuple[Outgoing, ...]:

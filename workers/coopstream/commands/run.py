@@ -18,8 +18,8 @@ from coopstream.observability.logs import configure_logging, get_logger
 if TYPE_CHECKING:
     from coopstream.observability.health import Health
     from coopstream.observability.metrics import Metrics
+    from coopstream.processing import StepRecipe
     from coopstream.schemas import EnrichedEvent, RawArticle
-    from coopstream.step import Enrichment
     from coopstream.stream.shutdown import StopFlag
 
 log = get_logger("coopstream.stream")
@@ -80,39 +80,54 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _serve(settings: Settings, enricher: str, metrics: Metrics, health: Health, stop: StopFlag) -> int:
-    from coopstream.step import RecordStep, Topics
+    from coopstream.processing import make_processing, processes_wanted
     from coopstream.stream.admin import missing_topics
     from coopstream.stream.kafka_sink import KafkaSink
     from coopstream.stream.kafka_source import KafkaSource
     from coopstream.stream.worker import Worker
 
-    enrich = _enrichment(settings, enricher)
-    missing = missing_topics(settings, lambda: stop.requested)  # waits for the brokers, at most connect_timeout_s
-    if missing:
-        raise StreamError(f"topic(s) {', '.join(missing)} do not exist: run 'coopstream topics create'")
-    if stop.requested:
-        raise WorkerStopped(EXIT_OK)
-    source = KafkaSource(settings)
+    if enricher == "identity":
+        log.warning("enrichment replaced by identity: benchmark ceiling only, events carry no enrichment")
+    processes = processes_wanted(settings.enrich_processes)
+    metrics.enrich_processes.set(processes)
+
+    def stop_if_asked() -> None:
+        if stop.requested:
+            raise WorkerStopped(EXIT_OK)
+
+    processing = make_processing(
+        _recipe(settings, enricher),
+        processes,
+        settings.record_timeout_s,
+        keep_alive=stop_if_asked,
+        on_restart=lambda cause: metrics.enrich_restarts.labels(cause=cause).inc(),
+    )
     try:
-        sink = KafkaSink(settings)
+        missing = missing_topics(settings, lambda: stop.requested)  # waits for the brokers, at most connect_timeout_s
+        if missing:
+            raise StreamError(f"topic(s) {', '.join(missing)} do not exist: run 'coopstream topics create'")
+        stop_if_asked()
+        source = KafkaSource(settings)
+        try:
+            sink = KafkaSink(settings)
+        except BaseException:
+            source.close(5.0)
+            raise
     except BaseException:
-        source.close(5.0)
+        processing.close()
         raise
     if sink.transactional_id:
         log.info("exactly-once delivery", transactional_id=sink.transactional_id)
-    topics = Topics(settings.output_topic, settings.engagements_topic, settings.dlq_topic)
-    step = RecordStep(enrich, topics, settings.max_record_bytes)
-    worker = Worker(settings, source, sink, step, metrics, health, stop)
+    worker = Worker(settings, source, sink, processing, metrics, health, stop)
     return worker.run()
 
 
-def _enrichment(settings: Settings, name: str) -> Enrichment:
-    if name == "identity":
-        log.warning("enrichment replaced by identity: benchmark ceiling only, events carry no enrichment")
-        return identity_event
-    from coopstream.step import load_enrichment
+def _recipe(settings: Settings, enricher: str) -> StepRecipe:
+    from coopstream.processing import StepRecipe
+    from coopstream.step import Topics
 
-    return load_enrichment(settings.knowledge_dir, settings.themes_file)
+    topics = Topics(settings.output_topic, settings.engagements_topic, settings.dlq_topic)
+    return StepRecipe(topics, settings.max_record_bytes, settings.knowledge_dir, settings.themes_file, enricher)
 
 
 def identity_event(article: RawArticle, processed_at: str) -> EnrichedEvent:

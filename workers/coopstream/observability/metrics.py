@@ -97,7 +97,22 @@ class Metrics:
             "acknowledge its outputs (0 when it is not waiting)",
             registry=registry,
         )
+        self.enrich_processes = Gauge(
+            "coopstream_enrich_processes",
+            "Enrichment processes of this worker (1: the records are enriched in the worker's own process)",
+            registry=registry,
+        )
+        self.enrich_restarts = Counter(
+            "coopstream_enrich_process_restarts",
+            "Enrichment processes replaced, by cause (timeout: a record ran past COOPSTREAM_RECORD_TIMEOUT_S; died: "
+            "the process exited on a record; abandoned: the batch failed while it worked)",
+            ["cause"],
+            registry=registry,
+        )
         self.build_info.labels(version=version).set(1)
+        self.enrich_processes.set(1)
+        for cause in ("timeout", "died", "abandoned"):
+            self.enrich_restarts.labels(cause=cause)
         for kind in REBALANCE_KINDS:
             self.rebalances.labels(kind=kind)
 

@@ -53,25 +53,36 @@ class Batch:
         return counts
 
     def account(self, metrics: Metrics) -> None:
-        """Count what the broker acknowledged."""
+        """Count what the broker acknowledged: added up over the batch, then one increment per series."""
+        kinds: Counter[Kind] = Counter()
+        reasons: Counter[str] = Counter()
+        themes: Counter[str] = Counter()
+        entities: Counter[str] = Counter()
+        languages: Counter[str] = Counter()
         for outcome, deliveries in self.outcomes:
-            metrics.records_consumed.inc()
+            metrics.processing_seconds.observe(outcome.seconds)
             for delivery in deliveries:
-                kind = delivery.message.kind
-                if kind is Kind.EVENT:
-                    metrics.events_published.inc()
-                elif kind is Kind.ENGAGEMENT:
-                    metrics.engagements_published.inc()
-                elif outcome.error is not None:
-                    metrics.dead_letters.labels(reason=outcome.error.kind).inc()
-            if outcome.event is not None:
-                for theme in outcome.event.themes:
-                    metrics.themes_emitted.labels(theme=theme.id).inc()
-                for entity in outcome.event.entities:
-                    metrics.entities.labels(type=entity.type).inc()
-                language = outcome.event.provenance.knowledge_language or "none"
-                metrics.articles_by_language.labels(language=language).inc()
+                kinds[delivery.message.kind] += 1
+                if delivery.message.kind is Kind.DEAD_LETTER and outcome.error is not None:
+                    reasons[outcome.error.kind] += 1
+            themes.update(outcome.themes)
+            entities.update(outcome.entity_types)
+            if outcome.language is not None:
+                languages[outcome.language] += 1
             _end_to_end(metrics, outcome.record, deliveries)
+        metrics.records_consumed.inc(len(self.outcomes))
+        if kinds[Kind.EVENT]:
+            metrics.events_published.inc(kinds[Kind.EVENT])
+        if kinds[Kind.ENGAGEMENT]:
+            metrics.engagements_published.inc(kinds[Kind.ENGAGEMENT])
+        for reason, n in reasons.items():
+            metrics.dead_letters.labels(reason=reason).inc(n)
+        for theme, n in themes.items():
+            metrics.themes_emitted.labels(theme=theme).inc(n)
+        for kind, n in entities.items():
+            metrics.entities.labels(type=kind).inc(n)
+        for language, n in languages.items():
+            metrics.articles_by_language.labels(language=language).inc(n)
 
 
 def _end_to_end(metrics: Metrics, record: Record, deliveries: list[Delivery]) -> None:

@@ -12,9 +12,9 @@ published but not yet committed belong to ``Membership``; the worker adds to the
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
-from functools import partial
 from typing import NoReturn
 
 from structlog.contextvars import bound_contextvars
@@ -35,20 +35,17 @@ from coopstream.observability.health import Health, stale_bound
 from coopstream.observability.logs import get_logger
 from coopstream.observability.metrics import Metrics
 from coopstream.policy import Action, on_error
-from coopstream.step import Outcome, RecordStep
+from coopstream.processing import InProcess, Processing
+from coopstream.step import RecordStep
 from coopstream.stream.batch import Batch, first_offsets
 from coopstream.stream.membership import Membership, names
-from coopstream.stream.offload import Offload
 from coopstream.stream.pacing import Pacer
 from coopstream.stream.ports import DELIVERY_TIMEOUT_S, Partition, Record, Sink, Source, transaction_timeout_s
 from coopstream.stream.shutdown import StopFlag
 
 log = get_logger("coopstream.stream")
 REFENCE_WINDOW_S = 30.0  # fenced again this soon after recreating the producer: another instance owns the id
-KEEP_ALIVE_EVERY_S = 1.0  # a record still in processing after this long: poll (taking nothing) to stay in the group
-# Records this large go to the helper thread. The enrichment costs at most a few microseconds per character
-# (bench/pathological.py), so anything smaller is done well within KEEP_ALIVE_EVERY_S.
-OFFLOAD_FROM_BYTES = 64 * 1024
+KEEP_ALIVE_EVERY_S = 1.0  # waiting this long (on a record, on the brokers): poll (taking nothing) to stay in the group
 STALLED_AFTER_S = 5.0  # outputs unacknowledged this long: the brokers are unreachable (or leaderless); not ready
 FLUSH_PATIENCE_S = DELIVERY_TIMEOUT_S + 5.0  # the producer gives up on each message before this
 
@@ -59,7 +56,7 @@ class Worker:
         settings: Settings,
         source: Source,
         sink: Sink,
-        processor: RecordStep,
+        processor: RecordStep | Processing,
         metrics: Metrics,
         health: Health,
         stop: StopFlag,
@@ -67,7 +64,9 @@ class Worker:
         wall: Callable[[], float] = time.time,
     ) -> None:
         self.s = settings
-        self.source, self.sink, self.processor = source, sink, processor
+        self.source, self.sink = source, sink
+        # the record step in this process, or enrichment processes beside it (coopstream.processing)
+        self.processing: Processing = InProcess(processor) if isinstance(processor, RecordStep) else processor
         self.metrics, self.health, self.stop = metrics, health, stop
         self._clock, self._wall = clock, wall
         self.exactly_once = settings.delivery == "exactly-once"
@@ -77,9 +76,8 @@ class Worker:
         self._last_commit = clock()
         self._last_fence: float | None = None
         self._drain_cut = False
-        self._offload = Offload()
         self.keep_alive_every_s = KEEP_ALIVE_EVERY_S
-        self.offload_from_bytes = OFFLOAD_FROM_BYTES
+        self._debug = logging.getLogger("coopstream.stream").isEnabledFor(logging.DEBUG)
 
     # ------------------------------------------------------------------ the loop
 
@@ -101,7 +99,7 @@ class Worker:
             code = stopped.code
         finally:
             self.health.set_stopping()
-            self._offload.close()
+            self.processing.close()
             self._close()
         log.info("worker stopped", exit_code=code, reason=self.stop.reason)
         return code
@@ -169,30 +167,33 @@ class Worker:
         )
 
     def _process(self, records: list[Record], deadline: float, batch: Batch) -> None:
-        for i, record in enumerate(records):
-            if i > 0 and self._clock() >= self._deadline(deadline):
-                self._give_back(records[i:], batch)
-                return
-            with bound_contextvars(topic=record.topic, partition=record.partition, offset=record.offset):
-                started = time.perf_counter()
-                outcome = self._handle(record)
-                self.metrics.processing_seconds.observe(time.perf_counter() - started)
-                deliveries = [self.sink.send(message) for message in outcome.messages]
-                if outcome.event is not None:
+        """The outcomes of the records, in their order, each sent as it comes; the records the deadline left
+        unstarted are handed back."""
+        done = 0
+        past = lambda: self._clock() >= self._deadline(deadline)  # noqa: E731
+        for outcome in self.processing.outcomes(records, past, self._keep_alive):
+            record = outcome.record
+            deliveries = [self.sink.send(message) for message in outcome.messages]
+            if outcome.error is not None:
+                with bound_contextvars(topic=record.topic, partition=record.partition, offset=record.offset):
+                    log.warning(
+                        "record dead-lettered",
+                        reason=outcome.error.kind,
+                        error=str(outcome.error)[:300],
+                        article_id=outcome.article_id,
+                    )
+            elif self._debug:
+                with bound_contextvars(topic=record.topic, partition=record.partition, offset=record.offset):
                     log.debug(
                         "record enriched",
                         article_id=outcome.article_id,
-                        themes=[t.id for t in outcome.event.themes],
-                        entities=len(outcome.event.entities),
+                        themes=list(outcome.themes),
+                        entities=len(outcome.entity_types),
                     )
             batch.add(outcome, deliveries)
-
-    def _handle(self, record: Record) -> Outcome:
-        """Process a small record here; a large one, which may take long, on the helper thread while this one keeps
-        the consumer in its group (handing every record over would cost more than a small record's processing)."""
-        if record.value is None or len(record.value) < self.offload_from_bytes:
-            return self.processor.handle(record)
-        return self._offload.run(partial(self.processor.handle, record), self.keep_alive_every_s, self._keep_alive)
+            done += 1
+        if done < len(records):
+            self._give_back(records[done:], batch)
 
     def _keep_alive(self) -> None:
         """A record is taking long: stay in the group (the poll interval) and stay healthy while it runs."""
