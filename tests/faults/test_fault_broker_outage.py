@@ -1,7 +1,7 @@
 """Stop the broker mid-stream, once with SIGTERM and once with SIGKILL, and start it again on the same data
-directory after a pause. Two workers run through both outages at once, one per delivery mode, plus an idle
-one: none may exit or lose anything, /readyz fails during the outage and recovers after, and at every point
-the group's committed offsets only cover records whose outputs are readable.
+directory after a pause. Three workers run through both outages at once, one per delivery mode and one with
+enrichment processes, plus an idle one: none may exit or lose anything, /readyz fails during the outage and
+recovers after, and at every point the group's committed offsets only cover records whose outputs are readable.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ class Lane:
 
     mode: str
     stack: Stack
+    processes: str = "1"
     ids_at: dict[tuple[int, int], str] = field(default_factory=dict)
     worker: WorkerProcess | None = None
     probe: ReadyProbe | None = None
@@ -67,9 +68,22 @@ class Lane:
         positions = produce_positions(self.stack.bootstrap, self.stack.raw, article_records(articles))
         self.ids_at = {position: a["id"] for position, a in zip(positions, articles, strict=True)}
         self.worker = self.stack.worker(
-            self.mode, group_instance_id=f"{self.mode}-pod", batch_size="50", delivery=self.mode, **settings
+            self.name,
+            group_instance_id=f"{self.name}-pod",
+            batch_size="50",
+            delivery=self.mode,
+            enrich_processes=self.processes,
+            **settings,
         )
         self.probe = ReadyProbe(self.worker)
+
+    @property
+    def name(self) -> str:
+        return self.mode if self.processes == "1" else f"{self.mode}-{self.processes}-processes"
+
+    @property
+    def label(self) -> str:
+        return self.mode if self.processes == "1" else f"{self.mode}, {self.processes} enrichment processes"
 
     def outputs(self) -> list[str]:
         return ids_of(read_to_end(self.stack.bootstrap, [self.stack.enriched]))
@@ -114,7 +128,7 @@ def _wait_recovered(lanes: list[Lane], idle: WorkerProcess, up_at: float, stood:
         for lane in list(waiting):
             assert lane.worker is not None and lane.worker.alive(), lane.worker and lane.worker.log_tail()
             committed = committed_total(lane.stack)
-            if lane.worker.get("/readyz")[0] == 200 and (committed > stood[lane.mode] or committed == ARTICLES):
+            if lane.worker.get("/readyz")[0] == 200 and (committed > stood[lane.name] or committed == ARTICLES):
                 lane.recoveries.append(time.monotonic() - up_at)
                 waiting.remove(lane)
         time.sleep(0.2)
@@ -126,7 +140,11 @@ def _wait_recovered(lanes: list[Lane], idle: WorkerProcess, up_at: float, stood:
 
 def test_broker_stopped_and_killed_mid_stream_the_workers_wait_and_lose_nothing(outage_stack: Stack) -> None:
     stack = outage_stack
-    lanes = [Lane("at-least-once", stack), Lane("exactly-once", Stack(stack.broker, stack.tmp, stack.uid + "x"))]
+    lanes = [
+        Lane("at-least-once", stack),
+        Lane("exactly-once", Stack(stack.broker, stack.tmp, stack.uid + "x")),
+        Lane("at-least-once", Stack(stack.broker, stack.tmp, stack.uid + "p"), processes="2"),
+    ]
     for lane in lanes:
         lane.start()
         stack.workers.append(lane.worker)  # type: ignore[arg-type]  # killed at teardown
@@ -148,7 +166,7 @@ def test_broker_stopped_and_killed_mid_stream_the_workers_wait_and_lose_nothing(
         stack.broker.start(timeout=120)
         up_at = time.monotonic()
         downtimes.append(up_at - down_at)
-        stood = {lane.mode: committed_total(lane.stack) for lane in lanes}
+        stood = {lane.name: committed_total(lane.stack) for lane in lanes}
         for worker in [lane.worker for lane in lanes] + [idle]:
             assert worker is not None and worker.alive(), worker and worker.log_tail()
         for lane in lanes:
@@ -162,7 +180,7 @@ def test_broker_stopped_and_killed_mid_stream_the_workers_wait_and_lose_nothing(
     for lane in lanes:
         deadline = time.monotonic() + 180
         while committed_total(lane.stack) < ARTICLES:
-            assert time.monotonic() < deadline, f"{lane.mode}: not everything was committed"
+            assert time.monotonic() < deadline, f"{lane.name}: not everything was committed"
             time.sleep(0.5)
         lane.assert_committed_records_have_outputs()
     for probe in [lane.probe for lane in lanes] + [idle_probe]:
@@ -171,14 +189,14 @@ def test_broker_stopped_and_killed_mid_stream_the_workers_wait_and_lose_nothing(
     for worker in [lane.worker for lane in lanes] + [idle]:
         assert worker is not None and worker.alive(), worker and worker.log_tail()  # never exited
 
-    outcomes = {lane.mode: Outcome.of(set(lane.ids_at.values()), lane.outputs()) for lane in lanes}
+    outcomes = {lane.name: Outcome.of(set(lane.ids_at.values()), lane.outputs()) for lane in lanes}
     for order, lane in enumerate(lanes):
-        outcome = outcomes[lane.mode]
+        outcome = outcomes[lane.name]
         record(
-            f"broker-outage-{lane.mode}",
+            f"broker-outage-{lane.name}",
             Row(
                 "broker outage: stopped (SIGTERM, then SIGKILL), restarted on the same data",
-                lane.mode,
+                lane.label,
                 2,
                 ARTICLES,
                 outcome.records_out,

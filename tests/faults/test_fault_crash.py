@@ -45,7 +45,14 @@ def _publish(stack: Stack, start: int, count: int) -> int:
     return start + count
 
 
-def _crash_run(stack: Stack, delivery: str) -> tuple[list[float], int]:
+PROCESSES = pytest.mark.parametrize("processes", ["1", "2"], ids=["in-process", "2-enrichment-processes"])
+
+
+def _mode(delivery: str, processes: str) -> str:
+    return delivery if processes == "1" else f"{delivery}, {processes} enrichment processes"
+
+
+def _crash_run(stack: Stack, delivery: str, processes: str) -> tuple[list[float], int]:
     """Publish, then kill the worker KILLS times at random moments and restart it.
 
     Returns the recovery times and how many articles were published (a wave is added whenever the
@@ -54,7 +61,12 @@ def _crash_run(stack: Stack, delivery: str) -> tuple[list[float], int]:
     stack.create_topics()
     published = _publish(stack, 0, ARTICLES)
     rng = random.Random(SEED)
-    settings = {"group_instance_id": "crash-pod", "batch_size": str(BATCH), "delivery": delivery}
+    settings = {
+        "group_instance_id": "crash-pod",
+        "batch_size": str(BATCH),
+        "delivery": delivery,
+        "enrich_processes": processes,
+    }
     worker = stack.worker("crash-00", **settings)
     wait_for(lambda: _progressing(worker), 60, "the first batch")
     recoveries: list[float] = []
@@ -71,18 +83,21 @@ def _crash_run(stack: Stack, delivery: str) -> tuple[list[float], int]:
     return recoveries, published
 
 
-def test_sigkill_at_least_once_loses_nothing_and_repeats_at_most_a_batch_per_kill(fault_stack: Stack) -> None:
+@PROCESSES
+def test_sigkill_at_least_once_loses_nothing_and_repeats_at_most_a_batch_per_kill(
+    fault_stack: Stack, processes: str
+) -> None:
     stack = fault_stack
-    recoveries, published = _crash_run(stack, "at-least-once")
+    recoveries, published = _crash_run(stack, "at-least-once", processes)
     expected = {f"{stack.uid}-{i:05d}" for i in range(published)}
     events = read_to_end(stack.bootstrap, [stack.enriched])
     letters = read_to_end(stack.bootstrap, [stack.dlq])
     outcome = Outcome.of(expected, ids_of(events))
     record(
-        "crash-at-least-once",
+        f"crash-at-least-once-{processes}",
         Row(
             "crash: SIGKILL the worker at random moments",
-            "at-least-once",
+            _mode("at-least-once", processes),
             KILLS,
             published,
             outcome.records_out + len(letters),
@@ -92,7 +107,7 @@ def test_sigkill_at_least_once_loses_nothing_and_repeats_at_most_a_batch_per_kil
             max(recoveries),
             f"{PARTITIONS} partitions, batch {BATCH}, seed {SEED}; duplicates bound {BATCH * KILLS} "
             f"(batch x kills); recovery median {statistics.median(recoveries):.1f} s",
-            order=10,
+            order=10 + int(processes) * 2,
         ),
     )
     assert not letters, "good articles were dead-lettered"
@@ -100,9 +115,10 @@ def test_sigkill_at_least_once_loses_nothing_and_repeats_at_most_a_batch_per_kil
     assert outcome.duplicated <= BATCH * KILLS
 
 
-def test_sigkill_exactly_once_shows_no_duplicate_and_no_aborted_record(fault_stack: Stack) -> None:
+@PROCESSES
+def test_sigkill_exactly_once_shows_no_duplicate_and_no_aborted_record(fault_stack: Stack, processes: str) -> None:
     stack = fault_stack
-    recoveries, published = _crash_run(stack, "exactly-once")
+    recoveries, published = _crash_run(stack, "exactly-once", processes)
     expected = {f"{stack.uid}-{i:05d}" for i in range(published)}
     committed = read_to_end(stack.bootstrap, [stack.enriched, stack.engagements])
     everything = read_to_end(stack.bootstrap, [stack.enriched, stack.engagements], isolation="read_uncommitted")
@@ -112,10 +128,10 @@ def test_sigkill_exactly_once_shows_no_duplicate_and_no_aborted_record(fault_sta
     visible = {(m.topic, m.partition, m.offset) for m in committed}
     aborted = [m for m in everything if (m.topic, m.partition, m.offset) not in visible]
     record(
-        "crash-exactly-once",
+        f"crash-exactly-once-{processes}",
         Row(
             "crash: SIGKILL the worker at random moments",
-            "exactly-once",
+            _mode("exactly-once", processes),
             KILLS,
             published,
             outcome.records_out,
@@ -125,7 +141,7 @@ def test_sigkill_exactly_once_shows_no_duplicate_and_no_aborted_record(fault_sta
             max(recoveries),
             f"read_committed reader; {len(aborted)} records of aborted transactions in the log, none visible; "
             f"recovery median {statistics.median(recoveries):.1f} s",
-            order=11,
+            order=11 + int(processes) * 2,
         ),
     )
     assert not outcome.lost, sorted(outcome.lost)[:10]

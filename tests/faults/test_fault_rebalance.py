@@ -61,23 +61,25 @@ def _revocations(worker: WorkerProcess) -> list[tuple[int, float]]:
     return found
 
 
+@pytest.mark.parametrize("processes", ["1", "2"], ids=["in-process", "2-enrichment-processes"])
 def test_workers_join_and_leave_mid_stream_nothing_lost_static_member_keeps_its_partitions(
-    fault_stack: Stack,
+    fault_stack: Stack, processes: str
 ) -> None:
     stack = fault_stack
+    settings = {**SETTINGS, "enrich_processes": processes}
     stack.partitions = PARTITIONS
     stack.create_topics()
     articles = many_articles(stack.uid, 3 * CHUNK)
     chunks = iter([articles[:CHUNK], articles[CHUNK : 2 * CHUNK], articles[2 * CHUNK :]])
     produce_positions(stack.bootstrap, stack.raw, article_records(next(chunks)))
-    a = stack.worker("pod-a", group_instance_id="pod-a", **SETTINGS)
+    a = stack.worker("pod-a", group_instance_id="pod-a", **settings)
     wait_for(lambda: committed_total(stack) >= 100, 60, "the first commits")
     recover: list[float] = []
 
     # 1 -> 3
     produce_positions(stack.bootstrap, stack.raw, article_records(next(chunks)))
-    b = stack.worker("pod-b", group_instance_id="pod-b", wait=False, **SETTINGS)
-    c = stack.worker("pod-c", group_instance_id="pod-c", wait=False, **SETTINGS)
+    b = stack.worker("pod-b", group_instance_id="pod-b", wait=False, **settings)
+    c = stack.worker("pod-c", group_instance_id="pod-c", wait=False, **settings)
     recover.append(wait_for(lambda: _settled([a, b, c]), 60, "three workers sharing the partitions"))
     before = committed_total(stack)
     wait_for(lambda: committed_total(stack) >= before + 100, 60, "progress with three workers")
@@ -87,7 +89,7 @@ def test_workers_join_and_leave_mid_stream_nothing_lost_static_member_keeps_its_
     b_partitions = _added(b)
     others = {w.log_path.name: _rebalances(w) for w in (a, c)}
     assert b.kill() == -9
-    b = stack.worker("pod-b-restarted", group_instance_id="pod-b", wait=False, **SETTINGS)
+    b = stack.worker("pod-b-restarted", group_instance_id="pod-b", wait=False, **settings)
     recover.append(wait_for(lambda: _settled([a, b, c]), 60, "pod-b back"))
     assert _added(b) == b_partitions, "the restarted pod did not get its own partitions back"
     assert {w.log_path.name: _rebalances(w) for w in (a, c)} == others, "the restart rebalanced the other pods"
@@ -114,10 +116,10 @@ def test_workers_join_and_leave_mid_stream_nothing_lost_static_member_keeps_its_
         if e.get("event") in ("commit of revoked partitions failed", "partitions lost")
     )
     record(
-        "rebalance-churn",
+        f"rebalance-churn-{processes}",
         Row(
             "rebalance churn: 1 -> 3 -> 1 workers, one static pod restarted",
-            "at-least-once",
+            "at-least-once" if processes == "1" else f"at-least-once, {processes} enrichment processes each",
             3,
             len(articles),
             outcome.records_out,
@@ -128,7 +130,7 @@ def test_workers_join_and_leave_mid_stream_nothing_lost_static_member_keeps_its_
             f"{len(revocations)} revocations, {sum(1 for n, _ in revocations if n)} committing offsets, the longest "
             f"handled in {longest:.1f} s (bound {DRAIN_TIMEOUT_S:.0f} s); the restarted static pod got its partitions "
             f"back without rebalancing the others; commit interval {COMMIT_INTERVAL_MS // 1000} s",
-            order=30,
+            order=30 + int(processes),
         ),
     )
     assert not outcome.lost, sorted(outcome.lost)[:10]

@@ -4,4 +4,5 @@ import sys
 
 from coopstream.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when an enrichment process (spawned) imports this module
+    sys.exit(main())

@@ -24,6 +24,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
@@ -48,6 +49,7 @@ OFFLOAD_FROM_BYTES = 64 * 1024
 KEEP_ALIVE_EVERY_S = 1.0  # a record still in processing after this long: call keep_alive (the consumer polls)
 START_TIMEOUT_S = 120.0  # a child that has not loaded its knowledge by then is a failure of the start-up
 CRASH_RETRIES = 1  # a record whose child died is tried this many more times before it is dead-lettered
+MAX_STARTS_LOST = 5  # replacements in a row that die before they are ready: the worker stops (exit 3)
 
 
 class Processing(Protocol):
@@ -126,6 +128,7 @@ def _child_main(conn: Connection, recipe: StepRecipe) -> None:
     """A child: build the step, say ready, then one record at a time until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop (it drains first)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     from coopstream.observability.logs import configure_logging
 
     configure_logging("json", "error")  # dead letters are logged by the parent, which has the settings
@@ -143,7 +146,23 @@ def _child_main(conn: Connection, recipe: StepRecipe) -> None:
         if job is None:
             return
         seq, record = job
-        conn.send((seq, step.handle(record)))
+        outcome = step.handle(record)
+        try:
+            conn.send((seq, outcome))
+        except OSError:  # the parent is gone
+            return
+
+
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to kill this process when its parent dies (a SIGKILLed worker leaves no child
+    finishing a record nobody waits for); elsewhere the closed pipe ends the child after its record."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 _Job = tuple[int, Record, int]  # (position in the records, the record, attempts so far)
@@ -181,6 +200,8 @@ class EnrichmentPool:
         self._ctx = multiprocessing.get_context("spawn")
         self._children: list[_Child] = []
         self._closed = False
+        self._started = False  # every first child was ready once
+        self._starts_lost = 0  # replacements in a row that died before they were ready
 
     # ------------------------------------------------------------------ life cycle
 
@@ -209,6 +230,7 @@ class EnrichmentPool:
                     self._hear(child, deque(), {})
             if keep_alive is not None:
                 keep_alive()
+        self._started = True
         log.info("enrichment processes ready", processes=self.processes, pids=[c.process.pid for c in self._children])
 
     def _spawn(self) -> _Child:
@@ -319,6 +341,7 @@ class EnrichmentPool:
             kind, detail = message
             if kind == "ready":
                 child.ready = True
+                self._starts_lost = 0
                 return
             self.close()  # a replacement that cannot load the knowledge: the same failure as at start-up
             raise KnowledgeError(f"an enrichment process could not start: {detail}")
@@ -331,10 +354,8 @@ class EnrichmentPool:
         if not closed and child.process.is_alive():
             return  # woken for nothing
         if not child.ready:
-            self.close()
-            raise KnowledgeError(
-                f"an enrichment process exited with {child.process.exitcode} before it was ready (see its error above)"
-            )
+            self._lost_while_starting(child)
+            return
         job, child.job = child.job, None
         self._replace(child, "died")
         if job is None:
@@ -346,6 +367,17 @@ class EnrichmentPool:
         else:
             error = EnrichmentCrashed(f"the enrichment process died on this record {attempts + 1} times")
             done[position] = letter_outcome(record, error, self.recipe.topics)
+
+    def _lost_while_starting(self, child: _Child) -> None:
+        """A child died before it was ready. At start-up that is fatal; later (a replacement, killed from outside
+        while it loads) it is replaced again, unless that keeps happening."""
+        self._starts_lost += 1
+        if not self._started or self._starts_lost > MAX_STARTS_LOST:
+            self.close()
+            raise KnowledgeError(
+                f"an enrichment process exited with {child.process.exitcode} before it was ready (see its error above)"
+            )
+        self._replace(child, "died")
 
     def _timed_out(self, child: _Child, done: dict[int, Outcome]) -> None:
         assert child.job is not None
