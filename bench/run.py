@@ -3,8 +3,9 @@
 1. the enrichment core offline (articles per CPU second on one core, seed-length and 10x
    longer articles, peak memory), against JSON decode + encode of the same records;
 2. hostile texts, time per character at two sizes (linearity);
-3. end to end through a local Apache Kafka broker (bench/e2e.py), against the same loop
-   with the enrichment replaced by identity.
+3. end to end through a local Apache Kafka broker (bench/e2e.py): the offline core, the bare
+   kafka-python loop with and without crc32c, and the worker with 1 and 2 enrichment processes,
+   with the latency at half each worker's rate.
 
 Figures are written to bench/results/latest.json as well.
 """

@@ -3,7 +3,10 @@ records, or a dead letter). ``coopstream run`` (each consumed record) and ``coop
 line of a file) both go through it, so an article gives the same bytes both ways. No Kafka here.
 
 The enrichment is reached through one object, ``Enrichment`` (``load_enrichment`` builds it from the
-settings): the only seam to change for another implementation of the core.
+settings): the only seam to change for another implementation of the core. It may give the event as the
+schema's model or, faster, as the same event in plain data (``Enricher.enrich_data``: the schema's fields
+in its order); either way the bytes published are the model's ``model_dump_json()`` byte for byte (orjson
+encodes the data; ``tests/unit/test_event_fast_path.py`` holds the two to the same bytes).
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from coopstream.codec import dead_letter, decode_article, encode_event, utc_now
+import orjson
+
+from coopstream.codec import dead_letter, decode_article, utc_now
 from coopstream.errors import EnrichmentFailed, RecordError
 from coopstream.observability.logs import get_logger
 from coopstream.policy import Action, on_error
@@ -22,23 +27,25 @@ from coopstream.schemas import EngagementRecord, EnrichedEvent, RawArticle
 from coopstream.stream.ports import NO_PARTITION, Kind, Outgoing, Record
 
 JSON = b"application/json"
+ENGAGEMENT_SCHEMA_VERSION: str = EngagementRecord.model_fields["schema_version"].default
 
 log = get_logger("coopstream.step")
 
 
 class Enrichment(Protocol):
-    """The pure core as the record step sees it: a raw article and a time stamp in, an event out."""
+    """The pure core as the record step sees it: a raw article and a time stamp in, an event out (the model, or
+    the same event as plain data in the schema's field order)."""
 
-    def __call__(self, article: RawArticle, processed_at: str, /) -> EnrichedEvent: ...
+    def __call__(self, article: RawArticle, processed_at: str, /) -> EnrichedEvent | dict[str, Any]: ...
 
 
 def load_enrichment(knowledge_dir: Path | None = None, themes_file: Path | None = None) -> Enrichment:
-    """The core with its knowledge loaded (the packaged files, or an operator's replacements)."""
+    """The core with its knowledge loaded (the packaged files, or an operator's replacements), giving plain data."""
     from coopstream.enrich import Enricher, load_knowledge
 
     knowledge = load_knowledge(knowledge_dir, themes_file)
     log.info("knowledge loaded", digest=knowledge.digest)
-    return Enricher(knowledge).enrich
+    return Enricher(knowledge).enrich_data
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +72,14 @@ class Outcome:
     seconds: float = 0.0  # the time the record step took
 
     @classmethod
-    def enriched(cls, record: Record, event: EnrichedEvent, topics: Topics, seconds: float) -> Outcome:
+    def enriched(cls, record: Record, event: dict[str, Any], topics: Topics, seconds: float) -> Outcome:
         return cls(
             record,
             event_messages(event, topics),
-            event.article_id,
-            themes=tuple(t.id for t in event.themes),
-            entity_types=tuple(e.type for e in event.entities),
-            language=event.provenance.knowledge_language or "none",
+            event["article_id"],
+            themes=tuple(t["id"] for t in event["themes"]),
+            entity_types=tuple(e["type"] for e in event["entities"]),
+            language=event["provenance"].get("knowledge_language") or "none",
             seconds=seconds,
         )
 
@@ -102,7 +109,8 @@ class RecordStep:
             article = decode_article(record.value, self.max_record_bytes)
             article_id = article.id
             event = self._enrich(article, self._clock())
-            return Outcome.enriched(record, event, self.topics, time.perf_counter() - started)
+            data = event.model_dump(mode="json") if isinstance(event, EnrichedEvent) else event
+            return Outcome.enriched(record, data, self.topics, time.perf_counter() - started)
         except Exception as exc:
             if on_error(exc, record) is not Action.DEAD_LETTER:  # the one decision about this failure
                 raise
@@ -130,31 +138,32 @@ def dead_letter_message(error: RecordError, record: Record, topics: Topics) -> O
     return Outgoing(Kind.DEAD_LETTER, topics.dlq, record.key, letter.model_dump_json().encode(), headers)
 
 
-def event_messages(event: EnrichedEvent, topics: Topics) -> tuple[Outgoing, ...]:
-    """The enriched event, then one engagement record per engagement; all keyed by the article id."""
-    key = event.article_id.encode("utf-8")
-    version = event.schema_version.encode()
+def event_messages(event: dict[str, Any], topics: Topics) -> tuple[Outgoing, ...]:
+    """The enriched event, then one engagement record per engagement; all keyed by the article id. ``event`` is
+    the event as plain data in the schema's field order (``EnrichedEvent.model_dump(mode="json")`` gives it too)."""
+    key = event["article_id"].encode("utf-8")
     headers = (
-        ("schema_version", version),
+        ("schema_version", event["schema_version"].encode()),
         ("content-type", JSON),
-        ("themes", ",".join(theme.id for theme in event.themes).encode("utf-8")),
+        ("themes", ",".join(theme["id"] for theme in event["themes"]).encode("utf-8")),
     )
-    out = [Outgoing(Kind.EVENT, topics.output, key, encode_event(event), headers)]
-    for index, engagement in enumerate(event.engagements):
-        row = EngagementRecord(
-            event_id=event.event_id,
-            article_id=event.article_id,
-            index=index,
-            title=event.title,
-            published_at=event.published_at,
-            engagement=engagement,
-        )
+    out = [Outgoing(Kind.EVENT, topics.output, key, orjson.dumps(event), headers)]
+    for index, engagement in enumerate(event["engagements"]):
+        row = {  # EngagementRecord's fields, in its order
+            "schema_version": ENGAGEMENT_SCHEMA_VERSION,
+            "event_id": event["event_id"],
+            "article_id": event["article_id"],
+            "index": index,
+            "title": event["title"],
+            "published_at": event["published_at"],
+            "engagement": engagement,
+        }
         row_headers = (
-            ("schema_version", row.schema_version.encode()),
+            ("schema_version", ENGAGEMENT_SCHEMA_VERSION.encode()),
             ("content-type", JSON),
-            ("engagement_type", engagement.type.encode()),
+            ("engagement_type", engagement["type"].encode()),
         )
-        out.append(Outgoing(Kind.ENGAGEMENT, topics.engagements, key, row.model_dump_json().encode(), row_headers))
+        out.append(Outgoing(Kind.ENGAGEMENT, topics.engagements, key, orjson.dumps(row), row_headers))
     return tuple(out)
 
 

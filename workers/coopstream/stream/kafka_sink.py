@@ -39,7 +39,10 @@ def producer_options(s: Settings, transactional: bool) -> dict[str, Any]:
         **connection_options(s),
         "acks": "all",
         "enable_idempotence": True,
-        "linger_ms": 5,
+        # the loop flushes at the end of every batch, so waiting longer for more outputs costs no latency there; it
+        # packs the batch's outputs into fewer, larger requests (each request costs the client CPU)
+        "linger_ms": 100,
+        "batch_size": 1 << 20,
         "max_request_size": output_limit_bytes(s),  # what the output topics are created to accept
         "allow_auto_create_topics": False,
         "max_block_ms": 30000,
