@@ -165,3 +165,22 @@ def test_cpu_count_is_at_least_one() -> None:
 def test_the_misbehaving_step_is_ordinary_for_ordinary_texts() -> None:
     raw = support.RawArticle.model_validate({"id": "x", "text": "Soldiers trained."})
     assert misbehaving_enrich(raw, "t").article_id == "x"
+
+
+def test_the_loop_makes_no_debug_call_when_debug_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A debug line per record costs structlog's machinery even when dropped: the loop does not make the call."""
+    import logging
+
+    from coopstream.stream import worker as worker_module
+
+    monkeypatch.setattr(logging.getLogger("coopstream.stream"), "level", logging.INFO)
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("log.debug called with debug off")
+
+    monkeypatch.setattr(worker_module.log, "debug", forbidden)
+    r = support.rig()
+    for i in range(3):
+        r.source.append(support.article(f"a{i}"))
+    assert r.worker.run() == 0
+    assert r.value("coopstream_events_published_total") == 3

@@ -48,7 +48,8 @@ def configure_logging(fmt: LogFormat = "auto", level: str = "info", stream: Text
     else:
         renderer = structlog.dev.ConsoleRenderer(colors=_colour(out))
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # a call below the level is dropped first, before any processor has run on it
+        processors=[structlog.stdlib.filter_by_level, *shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
