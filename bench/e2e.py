@@ -11,8 +11,8 @@ All in one run, on the same broker and the same articles:
 Throughput is articles/s from a backlog of raw articles to events readable downstream (from the first
 event's timestamp to the last's). For the worker with one process, the CPU it used per article (from
 ``process_cpu_seconds_total``, after it was ready) minus the offline core's is the shell's own cost. The
-end-to-end latency (p50, p99) is measured at half each worker's rate: from the raw article's produce time
-to the moment a ``read_committed`` reader receives its event.
+end-to-end latency (p50, p99) is measured at half each worker's rate, after a warm-up of 4 s at that rate: from
+the raw article's produce time to the moment a ``read_committed`` reader receives its event.
 
     python bench/e2e.py            (or: from e2e import main; figures = main())
 
@@ -43,6 +43,7 @@ from coopstream.stream.admin import create_topics
 PARTITIONS = 3
 BACKLOG = {"full": 1500, "identity": 4000, "bare": 6000}  # articles per throughput run
 LATENCY_SECONDS = 12.0
+WARM_UP_SECONDS = 4.0  # sent at the latency run's rate before the measured articles, not measured
 # (label, delivery, enricher, enrichment processes)
 WORKERS = (
     ("worker, at-least-once, 1 process", "at-least-once", "full", 1),
@@ -217,23 +218,31 @@ def offline_core(count: int = 400) -> dict[str, float]:
 
 
 def latency(broker: DevBroker, tmp: Path, delivery: str, rate: float, processes: int) -> tuple[float, float, int]:
-    """p50 and p99 in milliseconds, and the number of articles measured, at ``rate`` articles/s."""
+    """p50 and p99 in milliseconds, and the number of articles measured, at ``rate`` articles/s.
+
+    The first ``WARM_UP_SECONDS`` of articles are sent at the same rate but not measured: a worker that has just
+    joined its group is still fetching its first positions and the brokers their first metadata."""
     run = Run(broker, tmp, delivery, "full", processes)
+    warm = int(rate * WARM_UP_SECONDS)
     count = max(20, int(rate * LATENCY_SECONDS))
+    articles = _articles(run.uid, warm + count)
+    measured = {key for key, _ in articles[warm:]}
     try:
         run.start_worker()
         with TopicReader(broker.bootstrap, [run.settings.output_topic]) as reader:
             reader.poll(100)
             sent: dict[bytes, float] = {}
-            producer = threading.Thread(target=run.produce, args=(_articles(run.uid, count), rate, sent))
+            producer = threading.Thread(target=run.produce, args=(articles, rate, sent))
             producer.start()  # the reader keeps reading meanwhile, so receipt times are real
             try:
-                got = reader.read_until(lambda m: len(m) >= count, timeout=LATENCY_SECONDS + 60)
+                got = reader.read_until(
+                    lambda m: len(m) >= warm + count, timeout=WARM_UP_SECONDS + LATENCY_SECONDS + 60
+                )
             finally:
                 producer.join()
     finally:
         run.stop()
-    delays = sorted((m.received_at - sent[m.key]) * 1000 for m in got if m.key in sent)
+    delays = sorted((m.received_at - sent[m.key]) * 1000 for m in got if m.key in measured)
     if len(delays) < count:
         raise RuntimeError(f"latency run: {len(delays)} of {count} events arrived")
     return statistics.median(delays), delays[min(len(delays) - 1, int(0.99 * len(delays)))], len(delays)
