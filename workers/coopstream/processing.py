@@ -135,9 +135,13 @@ def _child_main(conn: Connection, recipe: StepRecipe) -> None:
     try:
         step = recipe.build()
     except CoopstreamError as exc:
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        with contextlib.suppress(OSError):  # the parent may have given up already (another child failed first)
+            conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
-    conn.send(("ready", os.getpid()))
+    try:
+        conn.send(("ready", os.getpid()))
+    except OSError:
+        return
     while True:
         try:
             job = conn.recv()
