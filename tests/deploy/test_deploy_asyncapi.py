@@ -101,7 +101,7 @@ def test_headers_are_the_ones_the_worker_sends() -> None:
     example = messages["enrichedEvent"]["examples"][0]
     event = EnrichedEvent.model_validate(example["payload"])
     topics = Topics("out", "engagements", "dlq")
-    sent = {m.kind.value: m for m in event_messages(event, topics)}
+    sent = {m.kind.value: m for m in event_messages(event.model_dump(mode="json"), topics)}
     letter = RecordStep(lambda *_: event, topics, 1024).handle(Record("in", 0, 7, b"k", b"not json"))
     sent["dead_letter"] = letter.messages[0]
     pairs = (("event", "enrichedEvent"), ("engagement", "engagementRecord"), ("dead_letter", "deadLetter"))
