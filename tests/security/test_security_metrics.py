@@ -20,7 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from coopstream import __version__
 from coopstream.dev.broker import free_port
-from coopstream.observability.metrics import REBALANCE_KINDS, Metrics
+from coopstream.observability.metrics import REBALANCE_KINDS, RESTART_CAUSES, Metrics
 from coopstream.schemas.models import EntityType
 from support.paths import ROOT
 from support.security import BoundWorker, SecureBroker
@@ -58,6 +58,7 @@ def allowed_labels(topic: str) -> dict[str, set[str]]:
         "type": set(typing.get_args(EntityType)),
         "reason": documented_reasons(),
         "kind": set(REBALANCE_KINDS),
+        "cause": set(RESTART_CAUSES),
         "topic": {topic},
         "partition": {str(p) for p in range(PARTITIONS)},
         "version": {__version__},

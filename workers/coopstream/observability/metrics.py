@@ -20,6 +20,11 @@ _END_TO_END_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 
 REBALANCE_KINDS = ("assigned", "revoked", "lost")
 
 
+# why an enrichment process was replaced (the ``cause`` label): a record past its time budget, the process
+# exited on its own (killed, out of memory), or the batch failed while it worked
+RESTART_CAUSES = ("timeout", "died", "abandoned")
+
+
 class Metrics:
     """Every metric of one worker; tests build it on a fresh ``CollectorRegistry``."""
 
@@ -111,7 +116,7 @@ class Metrics:
         )
         self.build_info.labels(version=version).set(1)
         self.enrich_processes.set(1)
-        for cause in ("timeout", "died", "abandoned"):
+        for cause in RESTART_CAUSES:
             self.enrich_restarts.labels(cause=cause)
         for kind in REBALANCE_KINDS:
             self.rebalances.labels(kind=kind)
