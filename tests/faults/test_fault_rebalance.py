@@ -82,7 +82,8 @@ def test_workers_join_and_leave_mid_stream_nothing_lost_static_member_keeps_its_
     c = stack.worker("pod-c", group_instance_id="pod-c", wait=False, **settings)
     recover.append(wait_for(lambda: _settled([a, b, c]), 60, "three workers sharing the partitions"))
     before = committed_total(stack)
-    wait_for(lambda: committed_total(stack) >= before + 100, 60, "progress with three workers")
+    # progress: 100 more records, or the whole published backlog if a fast group had less than that left
+    wait_for(lambda: committed_total(stack) >= min(before + 100, 2 * CHUNK), 60, "progress with three workers")
 
     # pod-b restarts (SIGKILL, then the same instance id again within the session timeout)
     produce_positions(stack.bootstrap, stack.raw, article_records(next(chunks)))
@@ -94,7 +95,7 @@ def test_workers_join_and_leave_mid_stream_nothing_lost_static_member_keeps_its_
     assert _added(b) == b_partitions, "the restarted pod did not get its own partitions back"
     assert {w.log_path.name: _rebalances(w) for w in (a, c)} == others, "the restart rebalanced the other pods"
     before = committed_total(stack)
-    wait_for(lambda: committed_total(stack) >= before + 100, 60, "progress after the restart")
+    wait_for(lambda: committed_total(stack) >= min(before + 100, 3 * CHUNK), 60, "progress after the restart")
 
     # 3 -> 1 (SIGTERM: each drains and commits; a static member does not leave the group, so its partitions
     # come back to pod-a once its session times out)
